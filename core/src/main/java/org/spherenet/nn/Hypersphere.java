@@ -1,0 +1,42 @@
+package org.spherenet.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+
+/** The numerical conventions every hyperspherical operator shares. */
+public final class Hypersphere {
+
+    /**
+     * Added under every square root of a norm, as the authors' code does: it keeps an all-zero
+     * patch at {@code cos = 0} (not NaN) and {@code |cos| < 1} in exact arithmetic.
+     */
+    public static final double EPSILON = 1e-4;
+
+    private Hypersphere() {}
+
+    /**
+     * Returns {@code sqrt(sum(x^2 over axes) + EPSILON)}, keeping the reduced axes.
+     *
+     * @param x any array
+     * @param axes the axes to reduce
+     */
+    public static NDArray norm(NDArray x, int... axes) {
+        return x.square().sum(axes, true).add(EPSILON).sqrt();
+    }
+
+    /**
+     * Keeps cosines strictly inside {@code (-1, 1)} before acos. The epsilon terms already do so in
+     * exact arithmetic, but in float32 a patch parallel to its kernel can round to exactly 1, where
+     * acos has an infinite slope; the bound is one float32 step below 1 (inactive otherwise, see
+     * DESIGN section 3).
+     */
+    public static NDArray clampForAcos(NDArray cos) {
+        double bound = cos.getDataType() == DataType.FLOAT64 ? 1 - 1e-12 : 1 - 1.2e-7;
+        return cos.clip(-bound, bound);
+    }
+
+    /** {@code theta = acos(cos)}, with the clamp of {@link #clampForAcos(NDArray)}. */
+    public static NDArray angle(NDArray cos) {
+        return clampForAcos(cos).acos();
+    }
+}

@@ -1,0 +1,36 @@
+package org.spherenet.nn;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * {@code g = 1 - 2 theta / pi}: constant slope in the angle. Already decreasing for every
+ * {@code theta >= 0}, so its margin extension is simply {@code g(m theta)}.
+ */
+final class LinearAngular implements Angular {
+
+    static final LinearAngular INSTANCE = new LinearAngular();
+
+    private static final double SLOPE = 2 / Math.PI; // the authors write 0.63662
+
+    private LinearAngular() {}
+
+    @Override
+    public NDArray apply(NDArray cos) {
+        return applyWithMargin(cos, 1);
+    }
+
+    @Override
+    public NDArray applyWithMargin(NDArray cos, double margin) {
+        return Hypersphere.angle(cos).mul(-SLOPE * margin).add(1);
+    }
+
+    @Override
+    public double value(double theta) {
+        return 1 - SLOPE * theta;
+    }
+
+    @Override
+    public String toString() {
+        return "linear";
+    }
+}

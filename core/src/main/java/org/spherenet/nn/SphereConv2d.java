@@ -1,0 +1,219 @@
+package org.spherenet.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.ConstantInitializer;
+import ai.djl.util.PairList;
+
+/**
+ * SphereConv: a 2-D convolution that sees only the angle between each kernel and each input patch,
+ * {@code out = g(theta)}, {@code cos(theta) = <w, x> / (|w| |x|)}, with no bias.
+ *
+ * <p>Shapes: data {@code (batch, inChannels, height, width)}; weight {@code (filters, inChannels,
+ * kh, kw)}; output {@code (batch, filters, outH, outW)} with {@code outH = (height + 2 ph - kh) / sh
+ * + 1} (likewise outW), as for {@link Conv2d}.
+ *
+ * <p>The norms are the authors' (DESIGN section 3): {@code |w_c| = sqrt(sum w_c^2 + 1e-4)} per
+ * filter, and {@code |x_patch| = sqrt(conv(x^2, ones(1, inChannels, kh, kw)) + 1e-4)} per output
+ * position, with the same stride and zero padding, so padding adds nothing to a patch and an
+ * all-zero patch gives {@code cos = 0}.
+ *
+ * <p>Weights are initialised {@code N(0, sqrt(2 / (kh kw inChannels)))}, the authors' choice; a
+ * learnable g adds a parameter {@code kappa} of shape {@code (filters)}.
+ */
+public class SphereConv2d extends AbstractBlock implements SphereOperator {
+
+    private static final byte VERSION = 1;
+
+    private final Shape kernelShape;
+    private final Shape stride;
+    private final Shape padding;
+    private final int filters;
+    private final Angular angular;
+    private final Parameter weight;
+    private final Parameter kappa;
+
+    SphereConv2d(SphereConvBuilder<?> builder) {
+        super(VERSION);
+        kernelShape = builder.kernelShape;
+        stride = builder.stride;
+        padding = builder.padding;
+        filters = builder.filters;
+        angular = builder.angular;
+        weight =
+                addParameter(
+                        Parameter.builder()
+                                .setName("weight")
+                                .setType(Parameter.Type.WEIGHT)
+                                .build());
+        kappa = angular.isLearnable() ? addParameter(kappaParameter()) : null;
+    }
+
+    /** The per-channel curvature parameter of a learnable angular function. */
+    static Parameter kappaParameter() {
+        return Parameter.builder()
+                .setName("kappa")
+                .setType(Parameter.Type.OTHER)
+                .optInitializer(new ConstantInitializer(LearnableSigmoidAngular.KAPPA_INIT))
+                .build();
+    }
+
+    /** Returns a builder, as {@link Conv2d#builder()}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Applies SphereConv with stride 1 and no padding.
+     *
+     * @see #sphereConv2d(NDArray, NDArray, Angular, Shape, Shape)
+     */
+    public static NDArray sphereConv2d(NDArray input, NDArray weight, Angular angular) {
+        return sphereConv2d(input, weight, angular, new Shape(1, 1), new Shape(0, 0));
+    }
+
+    /**
+     * Applies SphereConv: {@code g(cos)} with {@code cos} from {@link #cosine}.
+     *
+     * @param input {@code (batch, inChannels, height, width)}
+     * @param weight {@code (filters, inChannels, kh, kw)}
+     * @param angular g; a learnable g must be bound to its kappa ({@link Angular#withKappa})
+     * @param stride {@code (sh, sw)}
+     * @param padding zero padding {@code (ph, pw)}
+     * @return {@code (batch, filters, outH, outW)}, values in {@code [-1, 1]}
+     */
+    public static NDArray sphereConv2d(
+            NDArray input, NDArray weight, Angular angular, Shape stride, Shape padding) {
+        return angular.apply(cosine(input, weight, stride, padding));
+    }
+
+    /**
+     * The cosine between every kernel and every patch it slides over, with the authors' norms.
+     * Same shapes as {@link #sphereConv2d(NDArray, NDArray, Angular, Shape, Shape)}.
+     */
+    public static NDArray cosine(NDArray input, NDArray weight, Shape stride, Shape padding) {
+        // Normalise the small kernel before the convolution rather than dividing the big output.
+        NDArray unitWeight = weight.div(Hypersphere.norm(weight, 1, 2, 3));
+        NDArray dots = Conv2d.conv2d(input, unitWeight, null, stride, padding).singletonOrThrow();
+        return dots.div(patchNorm(input, weight.getShape().slice(2), stride, padding));
+    }
+
+    /**
+     * {@code sqrt(conv(x^2, ones(1, inChannels, kh, kw)) + 1e-4)}: one norm per sample and output
+     * position, {@code (batch, 1, outH, outW)}. Summing the channels first makes the ones-kernel
+     * convolution single-channel.
+     */
+    static NDArray patchNorm(NDArray input, Shape kernel, Shape stride, Shape padding) {
+        NDArray energy = input.square().sum(new int[] {1}, true);
+        NDArray ones = input.getManager().ones(new Shape(1, 1).addAll(kernel), input.getDataType());
+        NDArray patchEnergy = Conv2d.conv2d(energy, ones, null, stride, padding).singletonOrThrow();
+        return patchEnergy.add(Hypersphere.EPSILON).sqrt();
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore parameterStore,
+            NDList inputs,
+            boolean training,
+            PairList<String, Object> params) {
+        NDArray input = inputs.singletonOrThrow();
+        NDArray w = parameterStore.getValue(weight, input.getDevice(), training);
+        Angular g = bind(angular, kappa, parameterStore, input, training);
+        return new NDList(sphereConv2d(input, w, g, stride, padding));
+    }
+
+    /** Binds a learnable g to this forward pass's kappa; a fixed g (kappa null) is returned as is. */
+    static Angular bind(
+            Angular angular,
+            Parameter kappa,
+            ParameterStore parameterStore,
+            NDArray input,
+            boolean training) {
+        return kappa == null
+                ? angular
+                : angular.withKappa(parameterStore.getValue(kappa, input.getDevice(), training));
+    }
+
+    @Override
+    protected void prepare(Shape[] inputs) {
+        weight.setShape(new Shape(filters, inputs[0].get(1)).addAll(kernelShape));
+        if (kappa != null) {
+            kappa.setShape(new Shape(filters));
+        }
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputs) {
+        return new Shape[] {outputShape(inputs[0], filters, kernelShape, stride, padding)};
+    }
+
+    /** The output shape of a convolution without dilation, as {@link Conv2d} computes it. */
+    static Shape outputShape(
+            Shape input, int filters, Shape kernelShape, Shape stride, Shape padding) {
+        long[] shape = {input.get(0), filters, 0, 0};
+        for (int i = 0; i < 2; i++) {
+            shape[2 + i] =
+                    (input.get(2 + i) + 2 * padding.get(i) - kernelShape.get(i)) / stride.get(i)
+                            + 1;
+        }
+        return new Shape(shape);
+    }
+
+    @Override
+    public Parameter getWeight() {
+        return weight;
+    }
+
+    @Override
+    public Angular getAngular() {
+        return angular;
+    }
+
+    public Shape getKernelShape() {
+        return kernelShape;
+    }
+
+    public Shape getStride() {
+        return stride;
+    }
+
+    public Shape getPadding() {
+        return padding;
+    }
+
+    public int getFilters() {
+        return filters;
+    }
+
+    @Override
+    public String toString() {
+        return "SphereConv2d(" + filters + ", kernel=" + kernelShape + ", stride=" + stride
+                + ", padding=" + padding + ", g=" + angular + ")";
+    }
+
+    /** Builds a {@link SphereConv2d}; kernel shape and filters are required. */
+    public static final class Builder extends SphereConvBuilder<Builder> {
+
+        Builder() {}
+
+        @Override
+        protected Builder self() {
+            return this;
+        }
+
+        /**
+         * Builds the block.
+         *
+         * @throws IllegalArgumentException if a setting is missing or out of range
+         */
+        public SphereConv2d build() {
+            validate();
+            return new SphereConv2d(this);
+        }
+    }
+}
