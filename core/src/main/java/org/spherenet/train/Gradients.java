@@ -1,0 +1,34 @@
+package org.spherenet.train;
+
+import ai.djl.ndarray.NDArray;
+import java.nio.FloatBuffer;
+import java.util.List;
+
+/** Small operations on the gradients of parameters (PyTorch accumulates them until cleared). */
+final class Gradients {
+
+    private Gradients() {}
+
+    /** Zeroes a finite gradient in place (cheap: no allocation). */
+    static void clear(NDArray weight) {
+        NDArray grad = weight.getGradient();
+        grad.subi(grad);
+    }
+
+    /** Zeroes a gradient that may hold NaN or infinity (where {@code g - g} would not). */
+    static void reset(NDArray weight) {
+        NDArray grad = weight.getGradient();
+        grad.set(FloatBuffer.wrap(new float[Math.toIntExact(grad.size())]));
+    }
+
+    /** Whether every gradient is finite. */
+    static boolean allFinite(List<TrainableParameter> params) {
+        for (TrainableParameter p : params) {
+            NDArray grad = p.array().getGradient();
+            if (grad.isNaN().logicalOr(grad.isInfinite()).any().getBoolean()) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,23 @@
+package org.spherenet.train;
+
+/**
+ * How a run ended, written as {@code summary.json}.
+ *
+ * @param iterations iterations done
+ * @param finished whether all planned iterations ran (false: stopped early, resumable)
+ * @param finalTestAccuracy test accuracy at the end
+ * @param bestTestAccuracy best test accuracy seen at an evaluation
+ * @param bestIteration where it was seen
+ * @param elapsedSeconds wall time across resumes
+ * @param skippedSteps steps skipped because of non-finite numbers
+ * @param parameters trainable parameter count
+ */
+public record Summary(
+        long iterations,
+        boolean finished,
+        double finalTestAccuracy,
+        double bestTestAccuracy,
+        long bestIteration,
+        double elapsedSeconds,
+        long skippedSteps,
+        long parameters) {}

@@ -1,0 +1,23 @@
+package org.spherenet.train;
+
+/**
+ * Side concerns of a training run (progress display, metrics files, plots) hang off the loop
+ * through this interface instead of being woven into it. Every method has an empty default.
+ */
+public interface TrainingListener {
+
+    /** Before the first step; {@code startIteration} is above 0 when resuming. */
+    default void onStart(TrainConfig config, long startIteration) {}
+
+    /** After every training step. */
+    default void onStep(long iteration, double loss, double accuracy, double learningRate) {}
+
+    /** After every evaluation. */
+    default void onEvaluation(Metrics metrics) {}
+
+    /** After a checkpoint was written. */
+    default void onCheckpoint(long iteration) {}
+
+    /** When the run ends, finished or stopped. */
+    default void onEnd(Summary summary) {}
+}
