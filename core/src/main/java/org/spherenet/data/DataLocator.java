@@ -41,6 +41,7 @@ public final class DataLocator {
     private final Path homeRoot;
     private final String baseUrl;
     private final boolean systemDirs;
+    private final boolean verify;
 
     /**
      * Creates a locator with explicit roots (tests, embedding applications).
@@ -51,10 +52,16 @@ public final class DataLocator {
      * @param systemDirs whether to look in the OS package folders
      */
     public DataLocator(Path dataRoot, Path homeRoot, String baseUrl, boolean systemDirs) {
+        this(dataRoot, homeRoot, baseUrl, systemDirs, true);
+    }
+
+    private DataLocator(
+            Path dataRoot, Path homeRoot, String baseUrl, boolean systemDirs, boolean verify) {
         this.dataRoot = dataRoot;
         this.homeRoot = homeRoot;
         this.baseUrl = baseUrl;
         this.systemDirs = systemDirs;
+        this.verify = verify;
     }
 
     /**
@@ -79,7 +86,18 @@ public final class DataLocator {
      * @return the changed locator
      */
     public DataLocator withBaseUrl(String url) {
-        return new DataLocator(dataRoot, homeRoot, url, systemDirs);
+        return new DataLocator(dataRoot, homeRoot, url, systemDirs, verify);
+    }
+
+    /**
+     * Returns a copy that does (default) or does not verify files found locally; downloads are
+     * always verified. Turn it off for modified copies of a dataset, or files written by tests.
+     *
+     * @param verify whether to verify local files
+     * @return the changed locator
+     */
+    public DataLocator withVerification(boolean verify) {
+        return new DataLocator(dataRoot, homeRoot, baseUrl, systemDirs, verify);
     }
 
     /**
@@ -115,7 +133,7 @@ public final class DataLocator {
         }
         Path target = downloadDir(source);
         download(source, target);
-        return verified(source, target);
+        return verified(source, target); // also checks files that were there before
     }
 
     /**
@@ -141,7 +159,10 @@ public final class DataLocator {
     }
 
     /** Verifies the archive if present, otherwise every file. */
-    private static Path verified(DataSource source, Path dir) {
+    private Path verified(DataSource source, Path dir) {
+        if (!verify) {
+            return dir;
+        }
         Path archive = source.findArchive(dir);
         if (archive != null) {
             Checksums.verify(archive, source.archive(), true);

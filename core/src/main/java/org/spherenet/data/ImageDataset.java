@@ -127,6 +127,17 @@ public abstract class ImageDataset extends RandomAccessDataset {
         return normalization;
     }
 
+    /**
+     * Reads the data (once); the same as {@code prepare(null)}.
+     *
+     * @throws IOException if a file cannot be read
+     * @throws DataException if the data is missing or malformed
+     */
+    @Override
+    public void prepare() throws IOException {
+        prepare(null);
+    }
+
     /** {@inheritDoc} */
     @Override
     public synchronized void prepare(Progress progress) throws IOException {
