@@ -43,7 +43,7 @@ public final class TarGz {
         try (TarArchiveInputStream tar = open(archive)) {
             TarArchiveEntry entry;
             while ((entry = tar.getNextEntry()) != null) {
-                if (!entry.isFile() || !names.contains(entry.getName())) {
+                if (!isRegularFile(entry) || !names.contains(entry.getName())) {
                     continue;
                 }
                 Path member = member(archive, entry.getName());
@@ -100,7 +100,7 @@ public final class TarGz {
                     Path existing = safePath(archive, root, entry.getLinkName());
                     Files.deleteIfExists(out);
                     Files.createLink(out, existing);
-                } else if (entry.isFile()) {
+                } else if (isRegularFile(entry)) {
                     total += entry.getSize();
                     if (total > maxBytes) {
                         throw new DataException(archive, "extracts to more than " + maxBytes + " bytes");
@@ -120,6 +120,16 @@ public final class TarGz {
         } catch (IOException e) {
             throw new DataException(archive, "cannot extract archive: " + e.getMessage(), e);
         }
+    }
+
+    /** commons-compress counts links and devices as files too. */
+    private static boolean isRegularFile(TarArchiveEntry entry) {
+        return entry.isFile()
+                && !entry.isSymbolicLink()
+                && !entry.isLink()
+                && !entry.isCharacterDevice()
+                && !entry.isBlockDevice()
+                && !entry.isFIFO();
     }
 
     private static TarArchiveInputStream open(Path archive) throws IOException {
