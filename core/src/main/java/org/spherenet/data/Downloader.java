@@ -39,7 +39,12 @@ final class Downloader {
         try {
             long received = transfer(url, part);
             logger.info("downloaded {} ({} bytes), verifying", url, received);
-            Checksums.verify(part, expected, true);
+            try {
+                Checksums.verify(part, expected, true);
+            } catch (DataException e) {
+                // name the file being installed and its origin, not the temporary file
+                throw new DataException(target, "download from " + url + " failed: " + e.getReason(), e);
+            }
             Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(part);
