@@ -133,7 +133,8 @@ public abstract class CifarDataset extends InMemoryImageDataset {
                     .forEach(
                             (member, bytes) -> {
                                 String name = member.substring(folder.length() + 1);
-                                files.put(name, new FileBytes(Path.of(archive + "!/" + member), bytes));
+                                Path path = Path.of(archive + "!/" + member);
+                                files.put(name, new FileBytes(path, bytes));
                             });
             return files;
         }

@@ -82,7 +82,9 @@ public record DataSource(
      * @return the existing path, or null
      */
     public Path find(Path dir, DataFile file) {
-        for (Path base : archiveFolder == null ? List.of(dir) : List.of(dir, dir.resolve(archiveFolder))) {
+        List<Path> bases =
+                archiveFolder == null ? List.of(dir) : List.of(dir, dir.resolve(archiveFolder));
+        for (Path base : bases) {
             for (String candidate : List.of(file.name(), file.decompressedName())) {
                 Path path = base.resolve(candidate);
                 if (Files.isRegularFile(path)) {

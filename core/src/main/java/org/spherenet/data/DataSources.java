@@ -11,14 +11,14 @@ import java.util.stream.IntStream;
  */
 public final class DataSources {
 
-    /** Zalando's Fashion-MNIST; also installed by the Debian package {@code dataset-fashion-mnist}. */
+    /** Zalando's Fashion-MNIST; also installed by the Debian package dataset-fashion-mnist. */
     public static final DataSource FASHION_MNIST =
             new DataSource(
                     "fashion-mnist",
                     List.of("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"),
                     List.of(
-                            // Debian re-gzipped these files: its .gz digests differ from upstream's,
-                            // the content digests (checked second) match both.
+                            // Debian re-gzipped these files: its .gz digests differ from
+                            // upstream's, the content digests (checked second) match both.
                             DataFile.gzip(
                                     "train-images-idx3-ubyte.gz",
                                     "8d4fb7e6c68d591d4c3dfef9ec88bf0d",
@@ -39,8 +39,8 @@ public final class DataSources {
                     null,
                     List.of(Path.of("/usr/share/datasets/fashion-mnist")),
                     List.of(
-                            "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",
-                            "Sneaker", "Bag", "Ankle boot"),
+                            "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal",
+                            "Shirt", "Sneaker", "Bag", "Ankle boot"),
                     "install the Debian package dataset-fashion-mnist"
                             + " (apt-get install dataset-fashion-mnist)");
 

@@ -35,7 +35,9 @@ final class Downloader {
      */
     static void download(String url, Path target, DataFile expected) throws IOException {
         Files.createDirectories(target.getParent());
-        Path part = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".part");
+        Path part =
+                Files.createTempFile(
+                        target.getParent(), "." + target.getFileName() + ".", ".part");
         try {
             long received = transfer(url, part);
             logger.info("downloaded {} ({} bytes), verifying", url, received);
@@ -43,7 +45,8 @@ final class Downloader {
                 Checksums.verify(part, expected, true);
             } catch (DataException e) {
                 // name the file being installed and its origin, not the temporary file
-                throw new DataException(target, "download from " + url + " failed: " + e.getReason(), e);
+                throw new DataException(
+                        target, "download from " + url + " failed: " + e.getReason(), e);
             }
             Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
         } finally {

@@ -45,7 +45,10 @@ public final class IdxDataset extends InMemoryImageDataset {
         int[] labels = IdxFormat.readLabels(labelsFile, getSource().classNames().size());
         if (labels.length != images.count()) {
             throw new DataException(
-                    labelsFile, labels.length + " labels but " + imagesFile + " has " + images.count() + " images");
+                    labelsFile,
+                    String.format(
+                            "%d labels but %s has %d images",
+                            labels.length, imagesFile, images.count()));
         }
         return new ImageSet(
                 images.pixels(), labels, 1, images.rows(), images.cols(), getSource().classNames());

@@ -49,9 +49,12 @@ final class IdxFormat {
             if (height != rows || width != cols) {
                 throw new DataException(
                         file,
-                        "wrong image size " + height + "x" + width + ", expected " + rows + "x" + cols);
+                        String.format(
+                                "wrong image size %dx%d, expected %dx%d",
+                                height, width, rows, cols));
             }
-            byte[] pixels = readData(file, in, 16, (long) count * height * width, count + " images");
+            long length = (long) count * height * width;
+            byte[] pixels = readData(file, in, 16, length, count + " images");
             return new Images(pixels, count, height, width);
         } catch (EOFException e) {
             throw new DataException(file, "truncated header", e);
@@ -77,7 +80,9 @@ final class IdxFormat {
                 if (labels[i] >= numClasses) {
                     throw new DataException(
                             file,
-                            "label " + labels[i] + " at index " + i + " outside 0.." + (numClasses - 1));
+                            String.format(
+                                    "label %d at index %d outside 0..%d",
+                                    labels[i], i, numClasses - 1));
                 }
             }
             return labels;
@@ -114,7 +119,8 @@ final class IdxFormat {
     private static byte[] readData(Path file, InputStream in, int header, long length, String what)
             throws IOException {
         if (length > MAX_BYTES) {
-            throw new DataException(file, "header claims " + what + " (" + length + " bytes), too many");
+            throw new DataException(
+                    file, "header claims " + what + " (" + length + " bytes), too many");
         }
         if (!Checksums.isGzip(file) && Files.size(file) != header + length) {
             throw new DataException(
@@ -132,10 +138,15 @@ final class IdxFormat {
         if (data.length != length) {
             throw new DataException(
                     file,
-                    "truncated: header claims " + what + " but the data ends after " + data.length + " bytes");
+                    "truncated: header claims "
+                            + what
+                            + " but the data ends after "
+                            + data.length
+                            + " bytes");
         }
         if (in.read() >= 0) {
-            throw new DataException(file, "too long: data continues after the " + what + " the header claims");
+            throw new DataException(
+                    file, "too long: data continues after the " + what + " the header claims");
         }
         return data;
     }

@@ -23,7 +23,8 @@ final class ImageCrops {
         int h = image.getHeight();
         int newW = w <= h ? resize : (int) ((long) resize * w / h);
         int newH = w <= h ? (int) ((long) resize * h / w) : resize;
-        BufferedImage resized = newW == w && newH == h ? image : scale(image, 0, 0, w, h, newW, newH);
+        BufferedImage resized =
+                newW == w && newH == h ? image : scale(image, 0, 0, w, h, newW, newH);
         return scale(resized, (newW - size) / 2, (newH - size) / 2, size, size, size, size);
     }
 
@@ -38,7 +39,9 @@ final class ImageCrops {
         double area = (double) w * h;
         for (int attempt = 0; attempt < 10; attempt++) {
             double target = area * (MIN_AREA + (1 - MIN_AREA) * random.nextDouble());
-            double ratio = Math.exp(MIN_LOG_RATIO + (MAX_LOG_RATIO - MIN_LOG_RATIO) * random.nextDouble());
+            double logRatio =
+                    MIN_LOG_RATIO + (MAX_LOG_RATIO - MIN_LOG_RATIO) * random.nextDouble();
+            double ratio = Math.exp(logRatio);
             int cw = (int) Math.round(Math.sqrt(target * ratio));
             int ch = (int) Math.round(Math.sqrt(target / ratio));
             if (cw > 0 && ch > 0 && cw <= w && ch <= h) {
@@ -59,7 +62,8 @@ final class ImageCrops {
     }
 
     /** Scales the region (x, y, w, h) of {@code image} to outW x outH, bilinear, as RGB. */
-    static BufferedImage scale(BufferedImage image, int x, int y, int w, int h, int outW, int outH) {
+    static BufferedImage scale(
+            BufferedImage image, int x, int y, int w, int h, int outW, int outH) {
         BufferedImage out = new BufferedImage(outW, outH, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = out.createGraphics();
         try {

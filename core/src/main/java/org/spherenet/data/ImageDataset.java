@@ -174,8 +174,8 @@ public abstract class ImageDataset extends RandomAccessDataset {
     }
 
     /**
-     * Returns sample {@code index} for the current epoch: data is the float32 image (C, H, W), label
-     * the float32 scalar class index.
+     * Returns sample {@code index} for the current epoch: data is the float32 image (C, H, W),
+     * label the float32 scalar class index.
      */
     @Override
     public Record get(NDManager manager, long index) throws IOException {

@@ -53,7 +53,8 @@ public final class ImageFolderDataset extends ImageDataset {
         this.resize = builder.resize > 0 ? builder.resize : Math.round(builder.size * 256f / 224f);
         this.skipUnreadable = builder.skipUnreadable;
         if (resize < size) {
-            throw new IllegalArgumentException("resize " + resize + " is smaller than size " + size);
+            throw new IllegalArgumentException(
+                    "resize " + resize + " is smaller than size " + size);
         }
     }
 
@@ -107,7 +108,10 @@ public final class ImageFolderDataset extends ImageDataset {
         for (Path dir : classDirs) {
             List<Path> images;
             try (Stream<Path> list = Files.list(dir)) {
-                images = list.filter(ImageFolderDataset::isImageFile).sorted().collect(Collectors.toList());
+                images =
+                        list.filter(ImageFolderDataset::isImageFile)
+                                .sorted()
+                                .collect(Collectors.toList());
             }
             if (images.isEmpty()) {
                 throw new DataException(dir, "empty class folder: no " + EXTENSIONS + " images");
@@ -146,7 +150,8 @@ public final class ImageFolderDataset extends ImageDataset {
             }
             i = labels[(i + 1) % labels.length] == label ? (i + 1) % labels.length : firstOf(label);
             if (i == item) {
-                throw new DataException(files.get(item).getParent(), "no readable image in class folder");
+                throw new DataException(
+                        files.get(item).getParent(), "no readable image in class folder");
             }
         }
     }

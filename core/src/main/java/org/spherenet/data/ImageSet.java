@@ -6,8 +6,8 @@ import java.util.List;
  * A whole image dataset in memory: N uint8 images of one shape C x H x W stored back to back
  * (NCHW), their integer labels and the class names.
  *
- * <p>Storing uint8 rather than float keeps CIFAR-10 at 150 MB instead of 600 MB; conversion to float
- * happens per batch.
+ * <p>Storing uint8 rather than float keeps CIFAR-10 at 150 MB instead of 600 MB; conversion to
+ * float happens per batch.
  *
  * @param pixels N x C x H x W bytes
  * @param labels N labels, each in {@code [0, classNames.size())}

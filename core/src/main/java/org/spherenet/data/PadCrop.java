@@ -25,7 +25,8 @@ public final class PadCrop implements Augmentation {
      */
     public PadCrop(int pad, int size, PaddingMode mode) {
         if (pad < 0 || size <= 0) {
-            throw new IllegalArgumentException("need pad >= 0 and size > 0, got " + pad + ", " + size);
+            throw new IllegalArgumentException(
+                    "need pad >= 0 and size > 0, got " + pad + ", " + size);
         }
         this.pad = pad;
         this.size = size;
@@ -38,7 +39,8 @@ public final class PadCrop implements Augmentation {
         int w = image.width();
         if (h + 2 * pad < size || w + 2 * pad < size) {
             throw new IllegalArgumentException(
-                    "cannot crop " + size + "x" + size + " from " + h + "x" + w + " padded by " + pad);
+                    String.format(
+                            "cannot crop %dx%d from %dx%d padded by %d", size, size, h, w, pad));
         }
         int dy = random.nextInt(h + 2 * pad - size + 1) - pad;
         int dx = random.nextInt(w + 2 * pad - size + 1) - pad;

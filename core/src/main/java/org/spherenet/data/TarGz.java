@@ -48,14 +48,16 @@ public final class TarGz {
                 }
                 Path member = member(archive, entry.getName());
                 if (entry.getSize() > MAX_MEMBER_BYTES) {
-                    throw new DataException(member, "member of " + entry.getSize() + " bytes is too large");
+                    throw new DataException(
+                            member, "member of " + entry.getSize() + " bytes is too large");
                 }
                 // readNBytes grows its buffer as data arrives, so a size field that lies costs
                 // no memory before the truncation is detected.
                 byte[] bytes = tar.readNBytes((int) entry.getSize());
                 if (bytes.length != entry.getSize()) {
                     throw new DataException(
-                            member, "truncated: " + bytes.length + " of " + entry.getSize() + " bytes");
+                            member,
+                            "truncated: " + bytes.length + " of " + entry.getSize() + " bytes");
                 }
                 found.put(entry.getName(), bytes);
             }
@@ -103,7 +105,8 @@ public final class TarGz {
                 } else if (isRegularFile(entry)) {
                     total += entry.getSize();
                     if (total > maxBytes) {
-                        throw new DataException(archive, "extracts to more than " + maxBytes + " bytes");
+                        throw new DataException(
+                                archive, "extracts to more than " + maxBytes + " bytes");
                     }
                     Files.deleteIfExists(out);
                     try (OutputStream stream =
@@ -155,7 +158,8 @@ public final class TarGz {
     private static void checkLinkTarget(Path archive, TarArchiveEntry entry) {
         String link = entry.getLinkName();
         if (isAbsolute(link) || hasDotDot(link)) {
-            throw unsafe(archive, entry.getName(), "link to " + link + " may leave the target folder");
+            throw unsafe(
+                    archive, entry.getName(), "link to " + link + " may leave the target folder");
         }
     }
 
