@@ -229,6 +229,14 @@ public abstract class ImageDataset extends RandomAccessDataset {
      */
     public abstract static class ImageBuilder<T extends ImageBuilder<T>> extends BaseBuilder<T> {
 
+        /**
+         * Builds the dataset; call {@code prepare()} to read it.
+         *
+         * @return the dataset
+         */
+        public abstract ImageDataset build();
+
+
         Augmentation augmentation;
         Normalization normalization = Normalization.authors();
         long seed;

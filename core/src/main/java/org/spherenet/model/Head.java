@@ -1,5 +1,7 @@
 package org.spherenet.model;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.nn.Block;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.loss.Loss;
@@ -105,6 +107,16 @@ public record Head(Angular angular, double margin, boolean annealed) {
                 annealed ? MarginAnnealing.sphereFace() : null,
                 labelSmoothing,
                 probabilityFloor);
+    }
+
+    /**
+     * The inference logits from the classifier's output: the plain logits, or {@code |f| g(theta_j)}
+     * for an angular head (no margin: at inference every class is treated alike).
+     */
+    public NDArray logits(NDList predictions) {
+        return angular == null
+                ? predictions.head()
+                : angular.apply(predictions.get(0)).mul(predictions.get(1));
     }
 
     @Override

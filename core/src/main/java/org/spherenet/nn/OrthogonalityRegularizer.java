@@ -31,7 +31,8 @@ public final class OrthogonalityRegularizer {
         NDArray w = weight.reshape(out, -1);
         NDArray gram = w.matMul(w.transpose());
         NDArray identity = gram.getManager().eye((int) out, (int) out, 0, gram.getDataType());
-        return gram.sub(identity).square().sum().mul(0.5);
+        // float scalars: a double one would promote the 0-d result to float64
+        return gram.sub(identity).square().sum().mul(0.5f);
     }
 
     /**
@@ -49,7 +50,7 @@ public final class OrthogonalityRegularizer {
         for (NDArray w : weights.subList(1, weights.size())) {
             total = total.add(penalty(w));
         }
-        return total.mul(coefficient);
+        return total.mul((float) coefficient);
     }
 
     /** The kernels of every {@link SphereOperator} inside {@code block} (depth first). */

@@ -1,0 +1,107 @@
+package org.spherenet.train;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * A run's folder, {@code runs/<name>/}: {@code config.json} (enough to rerun), {@code
+ * metrics.jsonl} / {@code metrics.csv}, {@code curves.png}, {@code checkpoint.bin} and {@code
+ * summary.json}. Every file is written atomically. While a run trains, it holds a lock on the
+ * folder, so a second run cannot write into it at the same time.
+ */
+public final class RunFolder implements AutoCloseable {
+
+    public static final String CONFIG = "config.json";
+    public static final String SUMMARY = "summary.json";
+
+    static final ObjectMapper JSON =
+            new ObjectMapper()
+                    .enable(SerializationFeature.INDENT_OUTPUT)
+                    .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+
+    private final Path dir;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+
+    private RunFolder(Path dir) throws IOException {
+        this.dir = dir;
+        Files.createDirectories(dir);
+        lockChannel = FileChannel.open(dir.resolve(".lock"),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock held;
+        try {
+            held = lockChannel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            held = null;
+        }
+        if (held == null) {
+            lockChannel.close();
+            throw new RunFolderException(dir, "another run is writing into this folder");
+        }
+        lock = held;
+    }
+
+    /**
+     * Starts a new run in {@code dir}, writing its configuration.
+     *
+     * @throws RunFolderException if the folder already holds a run (resume it, or pick a name)
+     */
+    public static RunFolder create(Path dir, TrainConfig config) throws IOException {
+        if (Files.exists(dir.resolve(CONFIG))) {
+            throw new RunFolderException(
+                    dir, "already holds a run (use --resume " + dir + ", or another --name)");
+        }
+        RunFolder folder = new RunFolder(dir);
+        AtomicFiles.writeString(dir.resolve(CONFIG), JSON.writeValueAsString(config));
+        return folder;
+    }
+
+    /** Opens an existing run to continue it. */
+    public static RunFolder open(Path dir) throws IOException {
+        if (!Files.exists(dir.resolve(CONFIG))) {
+            throw new RunFolderException(dir, "not a run folder (no " + CONFIG + ")");
+        }
+        return new RunFolder(dir);
+    }
+
+    /** The run's configuration, as written at its start. */
+    public TrainConfig config() throws IOException {
+        return readConfig(dir);
+    }
+
+    /** Reads {@code config.json} of a run folder. */
+    public static TrainConfig readConfig(Path dir) throws IOException {
+        Path file = dir.resolve(CONFIG);
+        try {
+            return JSON.readValue(file.toFile(), TrainConfig.class);
+        } catch (IOException e) {
+            throw new RunFolderException(file, "unreadable configuration: " + firstLine(e.getMessage()));
+        }
+    }
+
+    public void writeSummary(Summary summary) throws IOException {
+        AtomicFiles.writeString(dir.resolve(SUMMARY), JSON.writeValueAsString(summary));
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    static String firstLine(String s) {
+        return s == null ? "" : s.lines().findFirst().orElse("");
+    }
+
+    @Override
+    public void close() throws IOException {
+        lock.release();
+        lockChannel.close();
+    }
+}

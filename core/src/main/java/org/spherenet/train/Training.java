@@ -1,0 +1,352 @@
+package org.spherenet.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.dataset.Batch;
+import ai.djl.training.dataset.BatchSampler;
+import ai.djl.training.dataset.Dataset.Usage;
+import ai.djl.training.loss.Loss;
+import ai.djl.util.Pair;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.spherenet.data.Augmentation;
+import org.spherenet.data.Augmentations;
+import org.spherenet.data.Datasets;
+import org.spherenet.data.EpochShuffleSampler;
+import org.spherenet.data.ImageDataset;
+import org.spherenet.loss.GaSoftmaxLoss;
+import org.spherenet.model.BatchNormStyle;
+import org.spherenet.model.ModelSpec;
+import org.spherenet.model.Models;
+import org.spherenet.nn.OrthogonalityRegularizer;
+
+/**
+ * A training run, readable top to bottom: load the data, build the network, then step, evaluate
+ * and checkpoint until the planned iterations are done or {@link #stop()} is called. Everything is
+ * a function of the configuration and the seed, so a run resumed from a checkpoint replays the
+ * same batches with the same learning rates.
+ */
+public final class Training implements AutoCloseable {
+
+    /** The file name of the latest checkpoint in a run folder. */
+    public static final String CHECKPOINT = "checkpoint.bin";
+
+    private final TrainConfig config;
+    private final Path runDir;
+    private final List<TrainingListener> listeners;
+    private final NDManager manager;
+    private final ImageDataset trainSet;
+    private final ImageDataset testSet;
+    private final ModelSpec spec;
+    private final Block network;
+    private final Loss loss;
+    private final List<TrainableParameter> params;
+    private final List<Parameter> sphereKernels;
+    private final Optimizer optimizer;
+    private final LearningRateSchedule schedule;
+    private final AtomicBoolean stopRequested = new AtomicBoolean();
+    private final long batchesPerEpoch;
+    private long iteration;
+    private long skippedSteps;
+    private double elapsedBefore;
+
+    /**
+     * Prepares a run: reads the data and builds and initialises the network (seeded).
+     *
+     * @param config a validated configuration
+     * @param runDir where checkpoints are written
+     * @param listeners side concerns
+     */
+    public Training(TrainConfig config, Path runDir, List<TrainingListener> listeners)
+            throws IOException {
+        this.config = config;
+        this.runDir = runDir;
+        this.listeners = listeners;
+        Path dataDir = config.dataDir == null ? null : Path.of(config.dataDir);
+        trainSet = Datasets.open(config.dataset, Usage.TRAIN, dataDir, augmentation(config),
+                config.dataFraction, config.seed, config.batchSize);
+        testSet = Datasets.open(config.dataset, Usage.TEST, dataDir, null, 1, config.seed, 256);
+        if (trainSet.size() < config.batchSize) {
+            throw new IllegalArgumentException("batch size " + config.batchSize
+                    + " is larger than the training set (" + trainSet.size() + " images)");
+        }
+        batchesPerEpoch = trainSet.size() / config.batchSize;
+
+        Shape input = firstImageShape(trainSet);
+        spec = config.modelSpec(trainSet.getClassNames().size(),
+                (int) input.get(0), (int) input.get(1), (int) input.get(2));
+        manager = NDManager.newBaseManager();
+        Engine.getInstance().setRandomSeed((int) config.seed);
+        network = Models.build(spec);
+        network.initialize(manager, DataType.FLOAT32, new Shape(config.batchSize).addAll(input));
+        if (config.batchNorm && spec.style().batchNormStyle() == BatchNormStyle.AUTHORS) {
+            zeroRunningStatistics(network);
+        }
+        loss = spec.head().loss(config.labelSmoothing, config.probabilityFloor);
+        params = WeightDecay.parse(config.weightDecayMode).assign(network, config.weightDecay);
+        sphereKernels = OrthogonalityRegularizer.sphereKernels(network);
+        optimizer = Optimizer.create(config.optimizer, params, config.momentum);
+        schedule = LearningRateSchedule.parse(config.schedule, config.learningRate, config.iterations);
+    }
+
+    /** A description of the network that a checkpoint must match. */
+    public String architecture() {
+        return spec.toString();
+    }
+
+    /** Continues from the run folder's checkpoint. */
+    public void resume() {
+        Path file = runDir.resolve(CHECKPOINT);
+        if (!Files.exists(file)) {
+            throw new CheckpointException(file, "no checkpoint to resume from");
+        }
+        iteration = Checkpoint.read(file, architecture(), network, optimizer, manager).iteration();
+    }
+
+    /** Restores elapsed time and skipped-step count from an earlier part of this run. */
+    public void restoreCounters(double elapsedSeconds, long skipped) {
+        this.elapsedBefore = elapsedSeconds;
+        this.skippedSteps = skipped;
+    }
+
+    /** Asks the loop to stop after the current step (and write a checkpoint). Thread-safe. */
+    public void stop() {
+        stopRequested.set(true);
+    }
+
+    /** Runs until all iterations are done or a stop was requested. */
+    public Summary run() throws IOException {
+        AtomicFiles.writeString(runDir.resolve(ModelInfo.FILE), RunFolder.JSON.writeValueAsString(modelInfo()));
+        listeners.forEach(l -> l.onStart(config, iteration));
+        ParameterStore store = new ParameterStore(manager, false);
+        long start = System.nanoTime();
+        long intervalStart = start;
+        long intervalImages = 0;
+        double intervalLoss = 0;
+        double intervalCorrect = 0;
+        int intervalSteps = 0;
+        double best = -1;
+        long bestIteration = 0;
+        double last = Double.NaN;
+        while (iteration < config.iterations && !stopRequested.get()) {
+            int epoch = (int) (iteration / batchesPerEpoch);
+            long skip = (iteration % batchesPerEpoch) * config.batchSize;
+            trainSet.setEpoch(epoch);
+            BatchSampler sampler = new BatchSampler(
+                    new SkippingSampler(new EpochShuffleSampler(config.seed), skip), config.batchSize, true);
+            for (Batch batch : trainSet.getData(manager, sampler, null)) {
+                try (batch) {
+                    double rate = schedule.rate(iteration);
+                    double[] lossAndCorrect = step(store, batch, rate);
+                    iteration++;
+                    intervalImages += batch.getSize();
+                    if (Double.isFinite(lossAndCorrect[0])) {
+                        intervalLoss += lossAndCorrect[0];
+                        intervalCorrect += lossAndCorrect[1];
+                        intervalSteps++;
+                    }
+                    double stepAccuracy = lossAndCorrect[1] / batch.getSize();
+                    listeners.forEach(l -> l.onStep(iteration, lossAndCorrect[0], stepAccuracy, rate));
+                    boolean end = iteration == config.iterations || stopRequested.get();
+                    if (iteration % config.evalEvery == 0 || end) {
+                        double now = System.nanoTime();
+                        last = evaluate(store);
+                        if (last > best) {
+                            best = last;
+                            bestIteration = iteration;
+                        }
+                        Metrics metrics = new Metrics(
+                                iteration,
+                                (double) iteration / batchesPerEpoch,
+                                intervalLoss / Math.max(1, intervalSteps),
+                                regularisation(),
+                                orthogonality(),
+                                intervalCorrect / Math.max(1, intervalSteps * (double) config.batchSize),
+                                last,
+                                rate,
+                                intervalImages / ((now - intervalStart) / 1e9),
+                                elapsedBefore + (System.nanoTime() - start) / 1e9,
+                                skippedSteps);
+                        listeners.forEach(l -> l.onEvaluation(metrics));
+                        intervalStart = System.nanoTime();
+                        intervalImages = 0;
+                        intervalLoss = 0;
+                        intervalCorrect = 0;
+                        intervalSteps = 0;
+                    }
+                    if (iteration % config.checkpointEvery == 0 || end) {
+                        checkpoint();
+                    }
+                    if (end) {
+                        break;
+                    }
+                }
+            }
+        }
+        Summary summary = new Summary(
+                iteration,
+                iteration >= config.iterations,
+                last,
+                best,
+                bestIteration,
+                elapsedBefore + (System.nanoTime() - start) / 1e9,
+                skippedSteps,
+                parameterCount());
+        listeners.forEach(l -> l.onEnd(summary));
+        return summary;
+    }
+
+    /** One step: forward, loss, backward, guard, update. Returns {loss, correct}. */
+    private double[] step(ParameterStore store, Batch batch, double rate) {
+        if (loss instanceof GaSoftmaxLoss) {
+            ((GaSoftmaxLoss) loss).setIteration(iteration);
+        }
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            NDArray images = batch.getData().head();
+            NDList labels = batch.getLabels();
+            double fit;
+            double correct;
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDList predictions = network.forward(store, new NDList(images), true);
+                NDArray fitLoss = loss.evaluate(labels, predictions);
+                NDArray total = fitLoss;
+                if (config.orthogonality > 0 && !sphereKernels.isEmpty()) {
+                    total = total.add(OrthogonalityRegularizer.penalty(kernelArrays(), config.orthogonality));
+                }
+                collector.backward(total);
+                fit = fitLoss.getFloat();
+                correct = correct(predictions.head(), labels.head());
+            }
+            if (!Double.isFinite(fit) || !Gradients.allFinite(params)) {
+                skippedSteps++;
+                params.forEach(p -> Gradients.reset(p.array()));
+                return new double[] {Double.NaN, correct};
+            }
+            optimizer.step(rate);
+            return new double[] {fit, correct};
+        }
+    }
+
+    /** Test accuracy (on the first {@code evalLimit} images when set), without gradients. */
+    private double evaluate(ParameterStore store) throws IOException {
+        return Evaluation.of(
+                        images -> network.forward(store, new NDList(images), false).head(),
+                        testSet,
+                        config.evalLimit)
+                .accuracy();
+    }
+
+    static double correct(NDArray scores, NDArray labels) {
+        return scores.argMax(1).toType(DataType.INT64, false)
+                .eq(labels.toType(DataType.INT64, false)).sum().getLong();
+    }
+
+    private List<NDArray> kernelArrays() {
+        List<NDArray> arrays = new ArrayList<>(sphereKernels.size());
+        for (Parameter p : sphereKernels) {
+            arrays.add(p.getArray());
+        }
+        return arrays;
+    }
+
+    private double orthogonality() {
+        if (sphereKernels.isEmpty()) {
+            return 0;
+        }
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            return OrthogonalityRegularizer.penalty(kernelArrays(), config.orthogonality).getFloat();
+        }
+    }
+
+    private double regularisation() {
+        double sum = 0;
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            for (TrainableParameter p : params) {
+                if (p.weightDecay() > 0) {
+                    sum += 0.5 * p.weightDecay() * p.array().square().sum().getFloat();
+                }
+            }
+        }
+        return sum;
+    }
+
+    private void checkpoint() throws IOException {
+        Checkpoint.write(runDir.resolve(CHECKPOINT), architecture(), iteration, network, optimizer);
+        listeners.forEach(l -> l.onCheckpoint(iteration));
+    }
+
+    /** The classes and input shape of the network. */
+    public ModelInfo modelInfo() {
+        return new ModelInfo(trainSet.getClassNames(), spec.channels(), spec.height(), spec.inputWidth());
+    }
+
+    /** Trainable parameter count. */
+    public long parameterCount() {
+        long n = 0;
+        for (TrainableParameter p : params) {
+            n += p.array().size();
+        }
+        return n;
+    }
+
+    public long getIteration() {
+        return iteration;
+    }
+
+    public Block getNetwork() {
+        return network;
+    }
+
+    public ModelSpec getSpec() {
+        return spec;
+    }
+
+    private static Augmentation augmentation(TrainConfig config) {
+        switch (config.augmentation) {
+            case "flip":
+                return Augmentations.flip();
+            case "cifar-plus":
+                return Augmentations.cifarPlus();
+            default:
+                return null;
+        }
+    }
+
+    private static Shape firstImageShape(ImageDataset dataset) throws IOException {
+        try (NDManager m = NDManager.newBaseManager()) {
+            return dataset.get(m, 0).getData().head().getShape();
+        }
+    }
+
+    /** The authors' BatchNorm starts its running mean and variance at zero. */
+    private static void zeroRunningStatistics(Block network) {
+        for (Pair<String, Parameter> p : network.getParameters()) {
+            String name = p.getValue().getName();
+            if (name.equals("runningMean") || name.equals("runningVar")) {
+                NDArray a = p.getValue().getArray();
+                a.subi(a);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}
