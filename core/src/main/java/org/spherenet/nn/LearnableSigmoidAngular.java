@@ -11,8 +11,8 @@ import ai.djl.ndarray.types.Shape;
  */
 final class LearnableSigmoidAngular implements Angular {
 
-    /** Initial kappa, so k starts at 0.75. */
-    static final float KAPPA_INIT = 0.7f;
+    /** Initial kappa, so k starts at 0.75 (a double: 0.7f + 0.05 would be 0.7500000119). */
+    static final double KAPPA_INIT = 0.7;
 
     /** The floor added to |kappa|. */
     static final double K_FLOOR = 0.05;
