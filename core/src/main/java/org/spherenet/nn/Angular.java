@@ -61,9 +61,15 @@ public interface Angular {
         } else if (s.equals("learnable-sigmoid") || s.equals("learnable")) {
             return learnableSigmoid();
         } else if (s.startsWith("sigmoid")) {
-            String k = s.substring("sigmoid".length()).replaceAll("[():]", "");
+            // exactly sigmoid, sigmoid(K) or sigmoid:K; K a plain decimal number
+            java.util.regex.Matcher m =
+                    java.util.regex.Pattern.compile("sigmoid(?:\\((.*)\\)|:(.*))?").matcher(s);
+            String k = !m.matches() ? "" : m.group(1) != null ? m.group(1) : m.group(2);
+            if (m.matches() && k == null) {
+                return sigmoid(SigmoidAngular.AUTHORS_K);
+            }
             try {
-                return sigmoid(k.isEmpty() ? SigmoidAngular.AUTHORS_K : Double.parseDouble(k));
+                return sigmoid(new java.math.BigDecimal(k.trim()).doubleValue());
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("sigmoid curvature is not a number: " + name);
             }

@@ -11,8 +11,8 @@ import ai.djl.ndarray.types.Shape;
  */
 final class LearnableSigmoidAngular implements Angular {
 
-    /** Initial kappa, so k starts at 0.75. */
-    static final float KAPPA_INIT = 0.7f;
+    /** Initial kappa, so k starts at 0.75 (a double: 0.7f + 0.05 would be 0.7500000119). */
+    static final double KAPPA_INIT = 0.7;
 
     /** The floor added to |kappa|. */
     static final double K_FLOOR = 0.05;
@@ -37,13 +37,15 @@ final class LearnableSigmoidAngular implements Angular {
                     "learnable-sigmoid needs its per-channel kappa: use it through a block, or"
                             + " bind it with withKappa(kappa)");
         }
-        NDArray theta = Hypersphere.angle(cos);
+        NDArray complement = Hypersphere.complementAngle(cos); // pi/2 - theta
         // kappa (C) broadcast over axis 1 of cos: (C) -> (C, 1, ..., 1)
         long[] dims = new long[cos.getShape().dimension() - 1];
         java.util.Arrays.fill(dims, 1);
         dims[0] = kappa.size();
         NDArray k = kappa.abs().add(K_FLOOR).reshape(new Shape(dims));
-        NDArray numerator = theta.mul(-margin).add(Math.PI / 2).div(k.mul(2)).tanh();
+        // pi/2 - m theta = m (pi/2 - theta) + (1 - m) pi/2
+        NDArray numerator =
+                complement.mul(margin).add((1 - margin) * Math.PI / 2).div(k.mul(2)).tanh();
         NDArray denominator = k.mul(4).pow(-1).mul(Math.PI).tanh();
         return numerator.div(denominator);
     }

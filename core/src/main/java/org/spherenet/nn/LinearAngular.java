@@ -21,7 +21,8 @@ final class LinearAngular implements Angular {
 
     @Override
     public NDArray applyWithMargin(NDArray cos, double margin) {
-        return Hypersphere.angle(cos).mul(-SLOPE * margin).add(1);
+        // 1 - (2m/pi) theta = (2m/pi) (pi/2 - theta) + 1 - m
+        return Hypersphere.complementAngle(cos).mul(SLOPE * margin).add(1 - margin);
     }
 
     @Override

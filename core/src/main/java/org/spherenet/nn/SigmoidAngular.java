@@ -28,10 +28,11 @@ final class SigmoidAngular implements Angular {
 
     @Override
     public NDArray applyWithMargin(NDArray cos, double margin) {
-        // tanh((pi/2 - m theta) / (2k)) / tanh(pi / (4k))
-        return Hypersphere.angle(cos)
-                .mul(-margin / (2 * k))
-                .add(Math.PI / (4 * k))
+        // tanh((pi/2 - m theta) / (2k)) / tanh(pi / (4k)),
+        // with pi/2 - m theta = m (pi/2 - theta) + (1 - m) pi/2
+        return Hypersphere.complementAngle(cos)
+                .mul(margin / (2 * k))
+                .add((1 - margin) * Math.PI / (4 * k))
                 .tanh()
                 .div(Math.tanh(Math.PI / (4 * k)));
     }

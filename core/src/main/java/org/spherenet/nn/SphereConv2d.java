@@ -59,7 +59,7 @@ public class SphereConv2d extends AbstractBlock implements SphereOperator {
         return Parameter.builder()
                 .setName("kappa")
                 .setType(Parameter.Type.OTHER)
-                .optInitializer(new ConstantInitializer(LearnableSigmoidAngular.KAPPA_INIT))
+                .optInitializer(new ConstantInitializer((float) LearnableSigmoidAngular.KAPPA_INIT))
                 .build();
     }
 

@@ -91,10 +91,15 @@ final class ReferenceSphereConv {
 
     /** The cosines, (batch, outC, outH, outW). */
     double[] cosines(double[] x, double[] w) {
+        return cosines(x, w, EPS);
+    }
+
+    /** The cosines with {@code eps} in place of 1e-4 under both square roots (0: the exact cosine). */
+    double[] cosines(double[] x, double[] w, double eps) {
         double[] out = new double[outSize()];
         for (int b = 0; b < batch; b++) {
             for (int o = 0; o < outC; o++) {
-                double wn = Math.sqrt(kernelEnergy(w, o) + EPS);
+                double wn = Math.sqrt(kernelEnergy(w, o) + eps);
                 for (int oh = 0; oh < outH; oh++) {
                     for (int ow = 0; ow < outW; ow++) {
                         double dot = 0;
@@ -114,12 +119,29 @@ final class ReferenceSphereConv {
                             }
                         }
                         out[((b * outC + o) * outH + oh) * outW + ow] =
-                                dot / (wn * Math.sqrt(energy + EPS));
+                                dot / (wn * Math.sqrt(energy + eps));
                     }
                 }
             }
         }
         return out;
+    }
+
+    /** The sum of squares of the (zero-padded) patch under output position (oh, ow) of sample b. */
+    double patchEnergy(double[] x, int b, int oh, int ow) {
+        double s = 0;
+        for (int c = 0; c < inC; c++) {
+            for (int i = 0; i < kh; i++) {
+                for (int j = 0; j < kw; j++) {
+                    int h = oh * stride - pad + i;
+                    int ww = ow * stride - pad + j;
+                    if (h >= 0 && h < height && ww >= 0 && ww < width) {
+                        s += x(x, b, c, h, ww) * x(x, b, c, h, ww);
+                    }
+                }
+            }
+        }
+        return s;
     }
 
     double kernelEnergy(double[] w, int o) {
