@@ -35,8 +35,7 @@ final class EvalCommand implements Callable<Integer> {
         Path dir = data != null ? data : config.dataDir == null ? null : Path.of(config.dataDir);
         try (TrainedModel model = TrainedModel.load(runDir)) {
             ImageDataset test = Datasets.open(name, Usage.TEST, dir, null, 1, config.seed, 256);
-            if (!test.getClassNames().equals(model.info().classNames())
-                    && test.getClassNames().size() != model.info().classNames().size()) {
+            if (test.getClassNames().size() != model.info().classNames().size()) {
                 throw new IllegalArgumentException(name + " has " + test.getClassNames().size()
                         + " classes, the model " + model.info().classNames().size());
             }

@@ -1,13 +1,11 @@
 package org.spherenet.cli;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.spherenet.train.CurvePlot;
 import org.spherenet.train.MetricsLog;
-import org.spherenet.train.Metrics;
 import org.spherenet.train.RunFolder;
 import org.spherenet.train.Summary;
 import org.spherenet.train.TrainConfig;
@@ -121,63 +119,69 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TrainConfig config;
-        RunFolder folder;
         if (resume != null) {
-            folder = RunFolder.open(resume);
-            config = folder.config();
-            config.validate();
-        } else {
-            config = config();
-            config.validate();
-            folder = RunFolder.create(runs.resolve(name != null ? name : defaultName(config)), config);
+            try (RunFolder folder = RunFolder.open(resume)) {
+                TrainConfig config = folder.config();
+                config.validate();
+                try (Training training = newTraining(config, folder.dir())) {
+                    training.resume();
+                    long from = training.getIteration();
+                    training.restore(MetricsLog.read(folder.dir()).stream()
+                            .filter(m -> m.iteration() <= from).toList());
+                    return train(training, folder);
+                }
+            }
         }
-        try (folder) {
-            return train(config, folder);
+        TrainConfig config = config();
+        config.validate();
+        Path dir = runs.resolve(name != null ? name : defaultName(config));
+        RunFolder.requireNew(dir);
+        // read the data and build the network before anything is written
+        try (Training training = newTraining(config, dir);
+                RunFolder folder = RunFolder.create(dir, config)) {
+            return train(training, folder);
         }
     }
 
-    private int train(TrainConfig config, RunFolder folder) throws Exception {
-        MetricsLog log = new MetricsLog(folder.dir());
-        List<TrainingListener> listeners = new ArrayList<>(List.of(log, new CurvePlot(folder.dir(), log)));
-        listeners.add(Progress.create(config));
-        try (Training training = new Training(config, folder.dir(), listeners)) {
-            if (resume != null) {
-                training.resume();
-                List<Metrics> rows = MetricsLog.read(folder.dir());
-                if (!rows.isEmpty()) {
-                    Metrics lastRow = rows.get(rows.size() - 1);
-                    training.restoreCounters(lastRow.elapsedSeconds(), lastRow.skippedSteps());
-                }
-            }
-            CountDownLatch done = new CountDownLatch(1);
-            Thread hook = new Thread(() -> {
-                training.stop(); // Ctrl-C: finish the step, write a checkpoint, then exit
-                try {
-                    done.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            Runtime.getRuntime().addShutdownHook(hook);
-            Summary summary;
+    private static Training newTraining(TrainConfig config, Path dir) throws java.io.IOException {
+        MetricsLog log = new MetricsLog(dir);
+        List<TrainingListener> listeners =
+                List.of(log, new CurvePlot(dir, log), Progress.create(config));
+        return new Training(config, dir, listeners);
+    }
+
+    private int train(Training training, RunFolder folder) throws Exception {
+        CountDownLatch done = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            training.stop(); // Ctrl-C: finish the step, write a checkpoint, then exit
             try {
-                summary = training.run();
-                folder.writeSummary(summary);
-            } finally {
-                done.countDown();
+                done.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-            Runtime.getRuntime().removeShutdownHook(hook);
-            System.out.printf("%s: %d iterations, test accuracy %.2f%% (best %.2f%% at %d), %.0f s%n",
-                    folder.dir(), summary.iterations(), 100 * summary.finalTestAccuracy(),
-                    100 * summary.bestTestAccuracy(), summary.bestIteration(), summary.elapsedSeconds());
-            return 0;
-        } catch (IllegalStateException e) {
-            if (e.getMessage() != null && e.getMessage().startsWith("Shutdown in progress")) {
-                return 130;
-            }
-            throw e;
+        });
+        Runtime.getRuntime().addShutdownHook(hook);
+        Summary summary;
+        try {
+            summary = training.run();
+            folder.writeSummary(summary);
+        } finally {
+            done.countDown();
         }
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is what stopped us; the JVM exits once it returns
+        }
+        if (!summary.finished()) {
+            System.out.printf("%s: stopped at iteration %d (checkpoint written); continue with"
+                    + " 'spherenet train --resume %s'%n", folder.dir(), summary.iterations(), folder.dir());
+            return 130;
+        }
+        System.out.printf("%s: %d iterations, test accuracy %.2f%% (best %.2f%% at %d), %.0f s%n",
+                folder.dir(), summary.iterations(), 100 * summary.finalTestAccuracy(),
+                100 * summary.bestTestAccuracy(), summary.bestIteration(), summary.elapsedSeconds());
+        return 0;
     }
 
     private TrainConfig config() {

@@ -3,6 +3,7 @@ package org.spherenet.train;
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -98,6 +99,12 @@ public final class Checkpoint {
             }
             long iteration = in.readLong();
             network.loadParameters(manager, in);
+            // DJL's loader gives fresh arrays that no longer collect gradients
+            for (Parameter p : network.getParameters().values()) {
+                if (p.requiresGradient()) {
+                    p.getArray().setRequiresGradient(true);
+                }
+            }
             if (optimizer != null) {
                 optimizer.load(in);
             }

@@ -55,13 +55,22 @@ public final class RunFolder implements AutoCloseable {
      * @throws RunFolderException if the folder already holds a run (resume it, or pick a name)
      */
     public static RunFolder create(Path dir, TrainConfig config) throws IOException {
+        requireNew(dir);
+        RunFolder folder = new RunFolder(dir);
+        AtomicFiles.writeString(dir.resolve(CONFIG), JSON.writeValueAsString(config));
+        return folder;
+    }
+
+    /**
+     * Checks that {@code dir} holds no run yet.
+     *
+     * @throws RunFolderException if it does
+     */
+    public static void requireNew(Path dir) {
         if (Files.exists(dir.resolve(CONFIG))) {
             throw new RunFolderException(
                     dir, "already holds a run (use --resume " + dir + ", or another --name)");
         }
-        RunFolder folder = new RunFolder(dir);
-        AtomicFiles.writeString(dir.resolve(CONFIG), JSON.writeValueAsString(config));
-        return folder;
     }
 
     /** Opens an existing run to continue it. */

@@ -62,6 +62,8 @@ public final class Training implements AutoCloseable {
     private long iteration;
     private long skippedSteps;
     private double elapsedBefore;
+    private double bestAccuracy = -1;
+    private long bestIteration;
 
     /**
      * Prepares a run: reads the data and builds and initialises the network (seeded).
@@ -116,10 +118,16 @@ public final class Training implements AutoCloseable {
         iteration = Checkpoint.read(file, architecture(), network, optimizer, manager).iteration();
     }
 
-    /** Restores elapsed time and skipped-step count from an earlier part of this run. */
-    public void restoreCounters(double elapsedSeconds, long skipped) {
-        this.elapsedBefore = elapsedSeconds;
-        this.skippedSteps = skipped;
+    /** Carries elapsed time, skipped steps and the best accuracy over from the log rows so far. */
+    public void restore(List<Metrics> earlierRows) {
+        for (Metrics m : earlierRows) {
+            elapsedBefore = m.elapsedSeconds();
+            skippedSteps = m.skippedSteps();
+            if (m.testAccuracy() > bestAccuracy) {
+                bestAccuracy = m.testAccuracy();
+                bestIteration = m.iteration();
+            }
+        }
     }
 
     /** Asks the loop to stop after the current step (and write a checkpoint). Thread-safe. */
@@ -138,17 +146,21 @@ public final class Training implements AutoCloseable {
         double intervalLoss = 0;
         double intervalCorrect = 0;
         int intervalSteps = 0;
-        double best = -1;
-        long bestIteration = 0;
         double last = Double.NaN;
         while (iteration < config.iterations && !stopRequested.get()) {
             int epoch = (int) (iteration / batchesPerEpoch);
-            long skip = (iteration % batchesPerEpoch) * config.batchSize;
+            // a resumed run starts mid-epoch: replay the epoch's order and skip what was done
+            // (building a batch costs well under a millisecond)
+            long skip = iteration % batchesPerEpoch;
             trainSet.setEpoch(epoch);
-            BatchSampler sampler = new BatchSampler(
-                    new SkippingSampler(new EpochShuffleSampler(config.seed), skip), config.batchSize, true);
+            BatchSampler sampler =
+                    new BatchSampler(new EpochShuffleSampler(config.seed), config.batchSize, true);
             for (Batch batch : trainSet.getData(manager, sampler, null)) {
                 try (batch) {
+                    if (skip > 0) {
+                        skip--;
+                        continue;
+                    }
                     double rate = schedule.rate(iteration);
                     double[] lossAndCorrect = step(store, batch, rate);
                     iteration++;
@@ -160,12 +172,13 @@ public final class Training implements AutoCloseable {
                     }
                     double stepAccuracy = lossAndCorrect[1] / batch.getSize();
                     listeners.forEach(l -> l.onStep(iteration, lossAndCorrect[0], stepAccuracy, rate));
-                    boolean end = iteration == config.iterations || stopRequested.get();
-                    if (iteration % config.evalEvery == 0 || end) {
+                    boolean finished = iteration == config.iterations;
+                    boolean end = finished || stopRequested.get();
+                    if (iteration % config.evalEvery == 0 || finished) {
                         double now = System.nanoTime();
                         last = evaluate(store);
-                        if (last > best) {
-                            best = last;
+                        if (last > bestAccuracy) {
+                            bestAccuracy = last;
                             bestIteration = iteration;
                         }
                         Metrics metrics = new Metrics(
@@ -187,6 +200,7 @@ public final class Training implements AutoCloseable {
                         intervalCorrect = 0;
                         intervalSteps = 0;
                     }
+                    // after the evaluation: a checkpoint at N means the log has its row N
                     if (iteration % config.checkpointEvery == 0 || end) {
                         checkpoint();
                     }
@@ -200,7 +214,7 @@ public final class Training implements AutoCloseable {
                 iteration,
                 iteration >= config.iterations,
                 last,
-                best,
+                bestAccuracy,
                 bestIteration,
                 elapsedBefore + (System.nanoTime() - start) / 1e9,
                 skippedSteps,

@@ -34,7 +34,8 @@ class TrainingTest {
         config.evalLimit = 0;
         MetricsLog log = new MetricsLog(dir);
         Summary summary;
-        try (Training training = new Training(config, dir, List.of(log))) {
+        try (Training training = new Training(config, dir, List.of(log));
+                RunFolder folder = RunFolder.create(dir, config)) {
             summary = training.run();
         }
         assertThat(summary.finished()).isTrue();
@@ -70,8 +71,8 @@ class TrainingTest {
             assertThatThrownBy(other::resume)
                     .isInstanceOf(CheckpointException.class)
                     .hasMessageContaining("checkpoint.bin")
-                    .hasMessageContaining("Operator[angular=linear]")
-                    .hasMessageContaining("Operator[angular=null]");
+                    .hasMessageContaining("operator=linear")
+                    .hasMessageContaining("operator=conv");
         }
     }
 
