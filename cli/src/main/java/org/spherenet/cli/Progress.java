@@ -16,7 +16,7 @@ final class Progress {
 
     private Progress() {}
 
-    static TrainingListener create(TrainConfig config) {
+    static TrainingListener create() {
         return System.console() != null ? new Bar() : new Lines();
     }
 

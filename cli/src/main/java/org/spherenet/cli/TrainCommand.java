@@ -146,7 +146,7 @@ final class TrainCommand implements Callable<Integer> {
     private static Training newTraining(TrainConfig config, Path dir) throws java.io.IOException {
         MetricsLog log = new MetricsLog(dir);
         List<TrainingListener> listeners =
-                List.of(log, new CurvePlot(dir, log), Progress.create(config));
+                List.of(log, new CurvePlot(dir, log), Progress.create());
         return new Training(config, dir, listeners);
     }
 

@@ -21,14 +21,16 @@ final class Gradients {
         grad.set(FloatBuffer.wrap(new float[Math.toIntExact(grad.size())]));
     }
 
-    /** Whether every gradient is finite. */
+    /**
+     * Whether every gradient is finite, with one synchronisation: NaN and infinities survive a
+     * sum (and a sum that overflows means gradients too large to use anyway).
+     */
     static boolean allFinite(List<TrainableParameter> params) {
+        NDArray total = null;
         for (TrainableParameter p : params) {
-            NDArray grad = p.array().getGradient();
-            if (grad.isNaN().logicalOr(grad.isInfinite()).any().getBoolean()) {
-                return false;
-            }
+            NDArray sum = p.array().getGradient().sum();
+            total = total == null ? sum : total.add(sum);
         }
-        return true;
+        return total == null || Float.isFinite(total.getFloat());
     }
 }
