@@ -89,6 +89,9 @@ public final class RunFolder implements AutoCloseable {
     /** Reads {@code config.json} of a run folder. */
     public static TrainConfig readConfig(Path dir) throws IOException {
         Path file = dir.resolve(CONFIG);
+        if (!Files.exists(file)) {
+            throw new RunFolderException(dir, "not a run folder (no " + CONFIG + ")");
+        }
         try {
             return JSON.readValue(file.toFile(), TrainConfig.class);
         } catch (IOException e) {
