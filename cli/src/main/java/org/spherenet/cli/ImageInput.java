@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
 import org.spherenet.data.DataException;
+import org.spherenet.data.Normalization;
 
 /**
  * Reads an image file as the network's input: resized to its size, grey or RGB, normalised the
@@ -30,6 +31,7 @@ final class ImageInput {
         g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
         g.drawImage(image, 0, 0, width, height, null);
         g.dispose();
+        Normalization normalization = Normalization.authors(); // as the training data
         float[] out = new float[channels * height * width];
         for (int y = 0; y < height; y++) {
             for (int x = 0; x < width; x++) {
@@ -37,7 +39,7 @@ final class ImageInput {
                 int[] c = {(rgb >> 16) & 0xff, (rgb >> 8) & 0xff, rgb & 0xff};
                 for (int ch = 0; ch < channels; ch++) {
                     int value = channels == 1 ? (int) Math.round(0.299 * c[0] + 0.587 * c[1] + 0.114 * c[2]) : c[ch];
-                    out[(ch * height + y) * width + x] = (value - 127.5f) / 128f;
+                    out[(ch * height + y) * width + x] = normalization.apply(ch, value);
                 }
             }
         }

@@ -50,4 +50,26 @@ public final class Augmentations {
     public static Augmentation cifarPlus() {
         return compose(new PadCrop(4, 32, PaddingMode.REFLECT), new HorizontalFlip(0.5));
     }
+
+    /**
+     * Parses a recipe name: {@code none} (null: no augmentation), {@code flip} or {@code
+     * cifar-plus}.
+     *
+     * @param name the recipe
+     * @return the augmentation, or null for {@code none}
+     * @throws IllegalArgumentException naming the valid recipes
+     */
+    public static Augmentation parse(String name) {
+        switch (name) {
+            case "none":
+                return null;
+            case "flip":
+                return flip();
+            case "cifar-plus":
+                return cifarPlus();
+            default:
+                throw new IllegalArgumentException(
+                        "unknown augmentation '" + name + "' (expected none, flip or cifar-plus)");
+        }
+    }
 }

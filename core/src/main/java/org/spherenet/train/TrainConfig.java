@@ -1,5 +1,6 @@
 package org.spherenet.train;
 
+import org.spherenet.data.Augmentations;
 import org.spherenet.model.BatchNormStyle;
 import org.spherenet.model.ConvStyle;
 import org.spherenet.model.Head;
@@ -72,6 +73,7 @@ public class TrainConfig {
         batchNormStyle();
         WeightDecay.parse(weightDecayMode);
         LearningRateSchedule.parse(schedule, 1, 1);
+        Augmentations.parse(augmentation);
         require(width > 0 && Double.isFinite(width), "width must be > 0, got " + width);
         require(dataFraction > 0 && dataFraction <= 1, "data fraction must be in (0, 1], got " + dataFraction);
         require(batchSize > 0, "batch size must be > 0, got " + batchSize);
@@ -85,8 +87,6 @@ public class TrainConfig {
         require(evalEvery > 0, "evaluation interval must be > 0, got " + evalEvery);
         require(checkpointEvery > 0, "checkpoint interval must be > 0, got " + checkpointEvery);
         require(evalLimit >= 0, "evaluation limit must be >= 0, got " + evalLimit);
-        require(java.util.List.of("none", "flip", "cifar-plus").contains(augmentation),
-                "unknown augmentation '" + augmentation + "' (expected none, flip or cifar-plus)");
         require(java.util.List.of("adam", "sgd").contains(optimizer),
                 "unknown optimiser '" + optimizer + "' (expected adam or sgd)");
     }

@@ -22,7 +22,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.spherenet.data.Augmentation;
 import org.spherenet.data.Augmentations;
 import org.spherenet.data.Datasets;
 import org.spherenet.data.EpochShuffleSampler;
@@ -78,7 +77,7 @@ public final class Training implements AutoCloseable {
         this.runDir = runDir;
         this.listeners = listeners;
         Path dataDir = config.dataDir == null ? null : Path.of(config.dataDir);
-        trainSet = Datasets.open(config.dataset, Usage.TRAIN, dataDir, augmentation(config),
+        trainSet = Datasets.open(config.dataset, Usage.TRAIN, dataDir, Augmentations.parse(config.augmentation),
                 config.dataFraction, config.seed, config.batchSize);
         testSet = Datasets.open(config.dataset, Usage.TEST, dataDir, null, 1, config.seed, 256);
         if (trainSet.size() < config.batchSize) {
@@ -329,17 +328,6 @@ public final class Training implements AutoCloseable {
 
     public ModelSpec getSpec() {
         return spec;
-    }
-
-    private static Augmentation augmentation(TrainConfig config) {
-        switch (config.augmentation) {
-            case "flip":
-                return Augmentations.flip();
-            case "cifar-plus":
-                return Augmentations.cifarPlus();
-            default:
-                return null;
-        }
     }
 
     private static Shape firstImageShape(ImageDataset dataset) throws IOException {
