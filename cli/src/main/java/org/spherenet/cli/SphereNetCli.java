@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
             EvalCommand.class,
             PredictCommand.class,
             ModelsCommand.class,
+            ExperimentCommand.class,
+            ReportCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class SphereNetCli implements Callable<Integer> {

@@ -1,12 +1,13 @@
 package org.spherenet.cli;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.spherenet.train.CurvePlot;
 import org.spherenet.train.MetricsLog;
 import org.spherenet.train.RunFolder;
+import org.spherenet.train.RunListeners;
 import org.spherenet.train.Summary;
 import org.spherenet.train.TrainConfig;
 import org.spherenet.train.Training;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Option;
 /** {@code spherenet train}: train a network, or resume a run. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Train a network. With no options: a SphereNet-9 (width 0.25) on Fashion-MNIST.",
+            "Train a network. With no options: a SphereNet-9 (width 0.125) on Fashion-MNIST.",
             "Writes runs/<name>/: config.json, metrics.jsonl/csv, curves.png, checkpoint.bin, summary.json."
         })
 final class TrainCommand implements Callable<Integer> {
@@ -117,6 +118,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--eval-limit", description = "Evaluate on at most this many test images, 0 = all (default: ${DEFAULT-VALUE}).")
     int evalLimit = DEFAULTS.evalLimit;
 
+    @Option(names = "--gradient-log-every", description = "Iterations between rows of gradients.jsonl, per-layer gradient norms; 0 = off (default: ${DEFAULT-VALUE}).")
+    long gradientLogEvery = DEFAULTS.gradientLogEvery;
+
     @Override
     public Integer call() throws Exception {
         if (resume != null) {
@@ -144,9 +148,8 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private static Training newTraining(TrainConfig config, Path dir) throws java.io.IOException {
-        MetricsLog log = new MetricsLog(dir);
-        List<TrainingListener> listeners =
-                List.of(log, new CurvePlot(dir, log), Progress.create());
+        List<TrainingListener> listeners = new ArrayList<>(RunListeners.standard(dir, config));
+        listeners.add(Progress.create());
         return new Training(config, dir, listeners);
     }
 
@@ -214,6 +217,7 @@ final class TrainCommand implements Callable<Integer> {
         c.evalEvery = evalEvery;
         c.checkpointEvery = checkpointEvery;
         c.evalLimit = evalLimit;
+        c.gradientLogEvery = gradientLogEvery;
         return c;
     }
 

@@ -46,6 +46,11 @@ public interface Angular {
         return LearnableSigmoidAngular.UNBOUND;
     }
 
+    /** The curvature k a learnable sigmoid uses for a stored {@code kappa}. */
+    static double learnedK(double kappa) {
+        return Math.abs(kappa) + LearnableSigmoidAngular.K_FLOOR;
+    }
+
     /**
      * Parses the names {@link #toString()} gives: {@code linear}, {@code cosine}, {@code
      * sigmoid(0.3)} (also {@code sigmoid:0.3}), {@code learnable-sigmoid}.

@@ -99,6 +99,16 @@ public final class RunFolder implements AutoCloseable {
         }
     }
 
+    /** Reads {@code summary.json} of a run folder. */
+    public static Summary readSummary(Path dir) throws IOException {
+        Path file = dir.resolve(SUMMARY);
+        try {
+            return JSON.readValue(file.toFile(), Summary.class);
+        } catch (IOException e) {
+            throw new RunFolderException(file, "unreadable summary: " + firstLine(e.getMessage()));
+        }
+    }
+
     public void writeSummary(Summary summary) throws IOException {
         AtomicFiles.writeString(dir.resolve(SUMMARY), JSON.writeValueAsString(summary));
     }

@@ -1,6 +1,7 @@
 package org.spherenet.train;
 
 import org.spherenet.data.Augmentations;
+import org.spherenet.data.Datasets;
 import org.spherenet.model.BatchNormStyle;
 import org.spherenet.model.ConvStyle;
 import org.spherenet.model.Head;
@@ -60,6 +61,8 @@ public class TrainConfig {
     public long checkpointEvery = 1400;
     /** Evaluate on at most this many test images (0: all). */
     public int evalLimit;
+    /** Iterations between rows of {@code gradients.jsonl} (0: no gradient log). */
+    public long gradientLogEvery;
 
     /**
      * Checks every setting before any work starts.
@@ -74,6 +77,7 @@ public class TrainConfig {
         WeightDecay.parse(weightDecayMode);
         LearningRateSchedule.parse(schedule, 1, 1);
         Augmentations.parse(augmentation);
+        Datasets.builder(dataset, dataDir == null ? null : java.nio.file.Path.of(dataDir)); // a known name
         require(width > 0 && Double.isFinite(width), "width must be > 0, got " + width);
         require(dataFraction > 0 && dataFraction <= 1, "data fraction must be in (0, 1], got " + dataFraction);
         require(batchSize > 0, "batch size must be > 0, got " + batchSize);
@@ -87,6 +91,7 @@ public class TrainConfig {
         require(evalEvery > 0, "evaluation interval must be > 0, got " + evalEvery);
         require(checkpointEvery > 0, "checkpoint interval must be > 0, got " + checkpointEvery);
         require(evalLimit >= 0, "evaluation limit must be >= 0, got " + evalLimit);
+        require(gradientLogEvery >= 0, "gradient log interval must be >= 0, got " + gradientLogEvery);
         require(java.util.List.of("adam", "sgd").contains(optimizer),
                 "unknown optimiser '" + optimizer + "' (expected adam or sgd)");
     }

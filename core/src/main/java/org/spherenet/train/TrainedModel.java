@@ -66,6 +66,11 @@ public final class TrainedModel implements AutoCloseable {
         return spec.head().logits(out);
     }
 
+    /** The restored network (for inspecting its parameters). */
+    public Block network() {
+        return network;
+    }
+
     public ModelInfo info() {
         return info;
     }

@@ -249,6 +249,7 @@ public final class Training implements AutoCloseable {
                 params.forEach(p -> Gradients.reset(p.array()));
                 return new double[] {Double.NaN, correct};
             }
+            listeners.forEach(l -> l.onGradients(iteration + 1, params));
             optimizer.step(rate);
             return new double[] {fit, correct};
         }

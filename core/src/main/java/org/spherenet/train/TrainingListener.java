@@ -1,5 +1,7 @@
 package org.spherenet.train;
 
+import java.util.List;
+
 /**
  * Side concerns of a training run (progress display, metrics files, plots) hang off the loop
  * through this interface instead of being woven into it. Every method has an empty default.
@@ -11,6 +13,13 @@ public interface TrainingListener {
 
     /** After every training step. */
     default void onStep(long iteration, double loss, double accuracy, double learningRate) {}
+
+    /**
+     * After the backward pass of a step whose gradients are all finite, before the optimiser
+     * changes the weights ({@code iteration} counts this step). Gradients are read here, inside
+     * the step's scope, so any array made from them is freed with the step.
+     */
+    default void onGradients(long iteration, List<TrainableParameter> params) {}
 
     /** After every evaluation. */
     default void onEvaluation(Metrics metrics) {}

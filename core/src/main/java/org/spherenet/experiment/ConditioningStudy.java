@@ -1,0 +1,223 @@
+package org.spherenet.experiment;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.dataset.Dataset.Usage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import org.knowm.xchart.XYChart;
+import org.spherenet.data.Datasets;
+import org.spherenet.data.ImageDataset;
+import org.spherenet.nn.Angular;
+import org.spherenet.train.Charts;
+import org.spherenet.train.GradientLog;
+import org.spherenet.train.TrainConfig;
+
+/**
+ * Study 7: is learning on the sphere better conditioned? Two checks: the condition number of a
+ * one-layer problem's Hessian on real image patches ({@link PatchConditioning}), and per-layer
+ * gradient statistics while training the 9-layer CNN and SphereNet.
+ */
+public final class ConditioningStudy implements Study {
+
+    private static final int TEACHERS = 5;
+
+    @Override
+    public String name() {
+        return "conditioning";
+    }
+
+    @Override
+    public String title() {
+        return "Conditioning: the Hessian on image patches, and gradients layer by layer";
+    }
+
+    @Override
+    public String claim() {
+        return "Optimisation on the hypersphere is better conditioned than with the inner product (the paper's"
+                + " theory, for a simplified one-layer model), and bounded SphereConv outputs keep gradients from"
+                + " vanishing or exploding across layers.";
+    }
+
+    @Override
+    public void run(StudyContext context) throws IOException {
+        gradients(context, hessian(context));
+    }
+
+    /** How many (kernel, g) cases the angular problem was better conditioned in. */
+    private record HessianTally(int better, int cases) {
+
+        boolean confirms() {
+            return 2 * better > cases;
+        }
+
+        @Override
+        public String toString() {
+            return "the angular problem was better conditioned than the inner product in " + better + " of "
+                    + cases + " (kernel, g) cases";
+        }
+    }
+
+    private static HessianTally hessian(StudyContext context) throws IOException {
+        int images = context.scale() == Scale.TINY ? 50 : 2000;
+        int count = context.scale() == Scale.TINY ? 500 : 20_000;
+        TrainConfig base = context.base();
+        ImageDataset data = Datasets.open(base.dataset, Usage.TRAIN, base.dataDir == null ? null : Path.of(base.dataDir),
+                null, 1, 1, 1);
+        List<float[]> pixels = new ArrayList<>();
+        Shape shape;
+        try (NDManager manager = NDManager.newBaseManager()) {
+            shape = data.get(manager, 0).getData().head().getShape();
+            for (int i = 0; i < Math.min(images, data.size()); i++) {
+                NDArray image = data.get(manager, i).getData().head();
+                pixels.add(image.toFloatArray());
+                image.close();
+            }
+        }
+        int channels = (int) shape.get(0);
+        Map<String, Angular> parameterisations = new LinkedHashMap<>();
+        parameterisations.put("cosine", Angular.cosine());
+        parameterisations.put("linear", Angular.linear());
+        parameterisations.put("sigmoid(0.3)", Angular.sigmoid(0.3));
+        Table table = Table.of("kernel", "inner product", "angular: cosine", "angular: linear", "angular: sigmoid(0.3)");
+        Map<String, Object> numbers = new LinkedHashMap<>();
+        int better = 0;
+        int cases = 0;
+        for (int kernel : new int[] {3, 5}) {
+            List<double[]> patches = PatchConditioning.patches(pixels, channels, (int) shape.get(1),
+                    (int) shape.get(2), kernel, count, 7);
+            double inner = PatchConditioning.innerProduct(patches);
+            List<Object> cells = new ArrayList<>(List.of(channels + "x" + kernel + "x" + kernel, sci(inner)));
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("innerProduct", inner);
+            for (var p : parameterisations.entrySet()) {
+                Random random = new Random(kernel);
+                double[] conds = new double[TEACHERS];
+                for (int t = 0; t < TEACHERS; t++) {
+                    double[] teacher = PatchConditioning.randomKernel(channels * kernel * kernel, random);
+                    conds[t] = PatchConditioning.angular(patches, teacher, p.getValue());
+                }
+                double median = Stats.median(conds);
+                cells.add(sci(median) + " (" + sci(java.util.Arrays.stream(conds).min().orElse(0)) + " to "
+                        + sci(java.util.Arrays.stream(conds).max().orElse(0)) + ")");
+                row.put(p.getKey(), conds);
+                cases++;
+                better += median < inner ? 1 : 0;
+            }
+            table.row(cells.toArray());
+            numbers.put(kernel + "x" + kernel, row);
+        }
+        context.record("hessianConditionNumbers", numbers);
+        context.report().section("Condition number of the Hessian on image patches")
+                .paragraph(String.format(Locale.ROOT, "%,d random patches from the first %,d training images, as the"
+                        + " network sees them (normalised). Least squares of one kernel against a random teacher"
+                        + " kernel; the angular columns give the median over %d teachers (and the range), on the"
+                        + " tangent space of the sphere. Lower is better conditioned: gradient descent needs"
+                        + " about that many times more steps along the flattest direction than along the"
+                        + " steepest.", count, pixels.size(), TEACHERS))
+                .table(table);
+        HessianTally tally = new HessianTally(better, cases);
+        context.record("hessianAngularBetter", tally.toString());
+        return tally;
+    }
+
+    private static void gradients(StudyContext context, HessianTally hessian) throws IOException {
+        Map<String, TrialResult> runs = new LinkedHashMap<>();
+        for (String operator : List.of("conv", "linear")) {
+            TrainConfig c = context.base();
+            c.model = "spherenet9";
+            c.operator = operator;
+            runs.put(operator.equals("conv") ? "CNN-9" : "SphereNet-9", context.train(operator + " (gradient log)", c));
+        }
+        Map<String, LayerGradients> stats = new LinkedHashMap<>();
+        runs.forEach((label, r) -> stats.put(label, LayerGradients.of(r.gradients())));
+        LayerGradients cnn = stats.get("CNN-9");
+        LayerGradients sphere = stats.get("SphereNet-9");
+        Table table = Table.of("layer", "CNN-9 |grad|", "SphereNet-9 |grad|", "CNN-9 |grad|/|w|", "SphereNet-9 |grad|/|w|",
+                "CNN-9 variation over time", "SphereNet-9 variation over time");
+        int layers = Math.min(cnn.layers(), sphere.layers());
+        for (int i = 0; i < layers; i++) {
+            table.row(i + 1, sci(cnn.gradient[i]), sci(sphere.gradient[i]), sci(cnn.relative[i]),
+                    sci(sphere.relative[i]), fmt(cnn.variation[i]), fmt(sphere.variation[i]));
+        }
+        context.record("gradientStatistics", stats);
+        context.report().section("Gradients layer by layer while training")
+                .paragraph("Medians over the run of each layer's gradient norm and of its ratio to the weight norm"
+                        + " (the step a unit learning rate would take, relative to the weight: what matters for a"
+                        + " SphereConv kernel, whose length does not change its output), and the variation over"
+                        + " time (standard deviation / mean of the gradient norm). Layers 1-9 are the 3x3"
+                        + " convolutions, 10 is fc6, 11 the classifier. Gradients logged every "
+                        + context.base().gradientLogEvery + " iterations of the base runs.")
+                .table(table);
+        XYChart chart = Charts.lines("median |grad| / |w| by layer", "layer", "ratio");
+        chart.getStyler().setYAxisLogarithmic(true);
+        double[] x = new double[layers];
+        java.util.Arrays.setAll(x, i -> i + 1);
+        chart.addSeries("CNN-9", x, java.util.Arrays.copyOf(cnn.relative, layers));
+        chart.addSeries("SphereNet-9", x, java.util.Arrays.copyOf(sphere.relative, layers));
+        context.report().plot("gradients.png", "relative gradient norm by layer", List.of(chart));
+
+        double cnnSpread = cnn.spread(layers - 2);
+        double sphereSpread = sphere.spread(layers - 2);
+        double cnnVariation = Stats.median(java.util.Arrays.copyOf(cnn.variation, layers));
+        double sphereVariation = Stats.median(java.util.Arrays.copyOf(sphere.variation, layers));
+        List<String> details = new ArrayList<>();
+        details.add("Hessian on patches: " + hessian + ".");
+        details.add(String.format(Locale.ROOT, "Spread of the relative gradient norm over the nine conv layers (largest"
+                + " / smallest median): CNN-9 %.1fx, SphereNet-9 %.1fx.", cnnSpread, sphereSpread));
+        details.add(String.format(Locale.ROOT, "Median variation over time of a layer's gradient norm: CNN-9 %.2f,"
+                + " SphereNet-9 %.2f.", cnnVariation, sphereVariation));
+        boolean gradientsEven = sphereSpread < cnnSpread;
+        String headline = "Hessian: " + (hessian.confirms() ? "better" : "not better") + " conditioned on the sphere;"
+                + " gradients: " + (gradientsEven ? "more" : "less") + " even across layers in the SphereNet. This"
+                + " scale " + (hessian.confirms() && gradientsEven ? "confirms" : hessian.confirms() || gradientsEven
+                        ? "partly confirms" : "does not confirm") + " the paper's conditioning argument.";
+        context.conclude(headline, details);
+    }
+
+    /** Per-layer medians of a gradient log. */
+    record LayerGradients(double[] gradient, double[] relative, double[] variation) {
+
+        static LayerGradients of(List<GradientLog.Row> rows) {
+            int layers = rows.isEmpty() ? 0 : rows.get(0).layers().size();
+            double[] gradient = new double[layers];
+            double[] relative = new double[layers];
+            double[] variation = new double[layers];
+            for (int i = 0; i < layers; i++) {
+                int layer = i;
+                double[] g = rows.stream().mapToDouble(r -> r.layers().get(layer).gradient()).toArray();
+                double[] rel = rows.stream()
+                        .mapToDouble(r -> r.layers().get(layer).gradient() / r.layers().get(layer).weight()).toArray();
+                gradient[i] = Stats.median(g);
+                relative[i] = Stats.median(rel);
+                variation[i] = Math.sqrt(Stats.variance(g)) / Stats.mean(g);
+            }
+            return new LayerGradients(gradient, relative, variation);
+        }
+
+        int layers() {
+            return gradient.length;
+        }
+
+        /** Largest over smallest median relative gradient among the first {@code n} layers. */
+        double spread(int n) {
+            double[] r = java.util.Arrays.copyOf(relative, Math.max(1, n));
+            return java.util.Arrays.stream(r).max().orElse(1) / java.util.Arrays.stream(r).min().orElse(1);
+        }
+    }
+
+    private static String sci(double v) {
+        return String.format(Locale.ROOT, "%.3g", v);
+    }
+
+    private static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.2f", v);
+    }
+}

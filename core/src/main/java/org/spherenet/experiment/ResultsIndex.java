@@ -1,0 +1,61 @@
+package org.spherenet.experiment;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.spherenet.train.AtomicFiles;
+
+/** {@code results/README.md}: one line per study folder that holds a {@code results.json}. */
+public final class ResultsIndex {
+
+    public static final String FILE = "README.md";
+
+    private ResultsIndex() {}
+
+    /** The study folders under {@code resultsDir} with results, by name. */
+    public static List<Path> studyFolders(Path resultsDir) throws IOException {
+        if (!Files.isDirectory(resultsDir)) {
+            return List.of();
+        }
+        try (Stream<Path> children = Files.list(resultsDir)) {
+            return children.filter(d -> Files.isRegularFile(d.resolve(Experiment.RESULTS))).sorted().toList();
+        }
+    }
+
+    /** Rewrites the index from the study folders' {@code results.json}. */
+    public static void write(Path resultsDir) throws IOException {
+        Table table = Table.of("study", "scale", "dataset", "seeds", "date", "wall time", "verdict");
+        for (Path dir : studyFolders(resultsDir)) {
+            JsonNode r = read(dir);
+            table.row("[" + r.path("title").asText(dir.getFileName().toString()) + "]("
+                            + dir.getFileName() + "/" + Experiment.REPORT + ")",
+                    r.path("scale").asText(), r.path("dataset").asText(), r.path("seeds").asInt(),
+                    r.path("started").asText().replaceAll("T.*", ""),
+                    Experiment.duration(r.path("wallSeconds").asDouble()),
+                    r.path("findings").path("verdict").asText());
+        }
+        List<String> lines = new ArrayList<>();
+        lines.add("# Results");
+        lines.add("");
+        lines.add("One folder per study of `spherenet experiment`, each with `report.md` (tables, plots, the"
+                + " verdict and how it was made) and `results.json` (every number). `spherenet report`"
+                + " renders them all into one HTML page. This index is rewritten after every study.");
+        lines.add("");
+        lines.add(table.markdown());
+        AtomicFiles.writeString(resultsDir.resolve(FILE), String.join("\n", lines));
+    }
+
+    /** A study folder's {@code results.json}. */
+    static JsonNode read(Path dir) throws IOException {
+        Path file = dir.resolve(Experiment.RESULTS);
+        try {
+            return Experiment.JSON.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new IllegalArgumentException(file + ": unreadable results (" + e.getMessage().lines().findFirst().orElse("") + ")");
+        }
+    }
+}

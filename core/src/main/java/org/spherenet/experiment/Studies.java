@@ -1,0 +1,38 @@
+package org.spherenet.experiment;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The studies by name, in the order the issue lists them. */
+public final class Studies {
+
+    private static final Map<String, Study> STUDIES = new LinkedHashMap<>();
+
+    static {
+        for (Study s : List.of(new OperatorsLossesStudy(), new ConvergenceStudy(), new DepthStudy(), new WidthStudy(),
+                new NormalisationStudy(), new LearnableStudy(), new ConditioningStudy())) {
+            STUDIES.put(s.name(), s);
+        }
+    }
+
+    private Studies() {}
+
+    public static List<Study> all() {
+        return List.copyOf(STUDIES.values());
+    }
+
+    /**
+     * Looks a study up by name.
+     *
+     * @throws IllegalArgumentException listing the names
+     */
+    public static Study get(String name) {
+        Study s = STUDIES.get(name);
+        if (s == null) {
+            throw new IllegalArgumentException("unknown study '" + name + "' (known: "
+                    + String.join(", ", STUDIES.keySet()) + ", or all)");
+        }
+        return s;
+    }
+}
