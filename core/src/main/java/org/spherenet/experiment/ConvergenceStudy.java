@@ -23,9 +23,9 @@ public final class ConvergenceStudy implements Study {
     static final List<String> BATCH_NORMS = List.of("usual", "authors");
 
     /** Longer than the base, to see the curves flatten. */
-    private static final double ITERATIONS = 1.6;
+    private static final double ITERATIONS = 1.2;
     /** Evaluations per run. */
-    private static final int POINTS = 20;
+    private static final int POINTS = 12;
 
     @Override
     public String name() {
@@ -59,7 +59,7 @@ public final class ConvergenceStudy implements Study {
                 c.batchNormStyle = bn;
                 c.evalEvery = Math.max(1, c.iterations / POINTS);
                 if (context.scale() == Scale.CPU) {
-                    c.evalLimit = 2000; // 20 evaluations of all 10,000 would cost a third of the run
+                    c.evalLimit = 2000; // 12 evaluations of all 10,000 would cost a third of the run
                 }
                 runs.put(operator + ", " + bn + " BN", context.train(operator + " (" + bn + " BN)", c));
             }

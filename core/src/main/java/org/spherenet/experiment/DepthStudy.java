@@ -23,6 +23,9 @@ public final class DepthStudy implements Study {
             new Variant("CNN, no BN", "conv", false),
             new Variant("SphereNet, no BN", "linear", false));
 
+    /** Fewer iterations than the base: the 38-layer nets cost four 9-layer ones. */
+    private static final double ITERATIONS = 0.6;
+
     @Override
     public String name() {
         return "depth";
@@ -52,7 +55,7 @@ public final class DepthStudy implements Study {
         for (Variant v : VARIANTS) {
             Map<Integer, TrialResult> byDepth = new LinkedHashMap<>();
             for (int depth : depths) {
-                TrainConfig c = context.base();
+                TrainConfig c = context.base(ITERATIONS);
                 // deep nets cost depth/9 times more: halve the width below paper scale
                 if (context.scale() != Scale.PAPER) {
                     c.width /= 2;

@@ -18,7 +18,7 @@ public final class LearnableStudy implements Study {
     static final List<String> OPERATORS = List.of("sigmoid(0.1)", "sigmoid(0.3)", "sigmoid(0.7)", "learnable-sigmoid");
 
     /** Longer than the base: k needs time to move. */
-    private static final double ITERATIONS = 2;
+    private static final double ITERATIONS = 1.2;
 
     @Override
     public String name() {

@@ -27,7 +27,7 @@ public final class NormalisationStudy implements Study {
     static final List<Integer> BATCH_SIZES = List.of(4, 8, 16, 32, 64, 128);
 
     /** Fewer iterations than the base: 30 runs, the largest batches cost most. */
-    private static final double ITERATIONS = 0.6;
+    private static final double ITERATIONS = 0.4;
 
     @Override
     public String name() {
