@@ -3,6 +3,7 @@ package org.spherenet.cli;
 import java.util.concurrent.Callable;
 import org.spherenet.data.DataException;
 import org.spherenet.train.CheckpointException;
+import org.spherenet.train.NonFiniteStepException;
 import org.spherenet.train.RunFolderException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -25,6 +26,9 @@ public final class SphereNetCli implements Callable<Integer> {
     /** Exit code for a user mistake: a bad flag, a missing file, bad data. */
     static final int USAGE = 2;
 
+    /** Exit code for a run that failed: a non-finite step with {@code --on-non-finite stop}. */
+    static final int FAILED = 1;
+
     @Override
     public Integer call() {
         CommandLine.usage(this, System.out);
@@ -38,11 +42,24 @@ public final class SphereNetCli implements Callable<Integer> {
     /** Runs the command line and returns the exit code (for tests). */
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new SphereNetCli());
+        // a bad flag or value: one line (picocli would follow it with the whole usage)
+        cli.setParameterExceptionHandler((e, given) -> {
+            CommandLine command = e.getCommandLine();
+            String suggestions = e instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()
+                    ? "; did you mean " + String.join(", ", u.getSuggestions()) + "?" : "";
+            command.getErr().println("spherenet: " + oneLine(e.getMessage()) + suggestions
+                    + " (see '" + command.getCommandSpec().qualifiedName() + " --help')");
+            return USAGE;
+        });
         cli.setExecutionExceptionHandler(
                 (e, commandLine, parseResult) -> {
                     if (isUserMistake(e)) {
                         commandLine.getErr().println("spherenet: " + oneLine(e.getMessage()));
                         return USAGE;
+                    }
+                    if (e instanceof NonFiniteStepException) {
+                        commandLine.getErr().println("spherenet: " + oneLine(e.getMessage()));
+                        return FAILED;
                     }
                     throw e;
                 });

@@ -34,6 +34,7 @@ class CliTest {
         String stderr = ((String) result[2]).strip();
         assertThat(stderr).contains(expected);
         assertThat(stderr).doesNotContain("\tat ").doesNotContain("Exception");
+        assertThat(stderr.lines()).as("one line: " + stderr).hasSize(1);
     }
 
     @Test
@@ -52,9 +53,17 @@ class CliTest {
         assertUserError(run("train", "--no-such-flag"), "Unknown option");
         assertUserError(run("train", "--batch-size", "many"), "--batch-size");
         assertUserError(run("train", "--runs", dir.toString(), "--model", "vgg16"), "unknown model 'vgg16'");
-        assertUserError(run("train", "--runs", dir.toString(), "--operator", "sigmoid(-1)"), "unknown operator");
+        assertUserError(run("train", "--runs", dir.toString(), "--operator", "sigmoid(-1)"),
+                "operator 'sigmoid(-1)': sigmoid curvature k must be > 0, got -1.0");
+        assertUserError(run("train", "--runs", dir.toString(), "--operator", "sigmoid(0)"), "k must be > 0");
+        assertUserError(run("train", "--runs", dir.toString(), "--operator", "tanh"), "unknown operator 'tanh'");
+        assertUserError(run("train", "--runs", dir.toString(), "--classifier", "ga-softmax:linear:0.5"),
+                "margin m must be >= 1, got 0.5");
+        assertUserError(run("train", "--runs", dir.toString(), "--batch-size", "0"), "batch size must be > 0, got 0");
         assertUserError(run("train", "--runs", dir.toString(), "--width", "0"), "width must be > 0");
         assertUserError(run("train", "--runs", dir.toString(), "--lr", "-0.1"), "learning rate must be > 0");
+        assertUserError(run("train", "--runs", dir.toString(), "--on-non-finite", "ignore"),
+                "unknown non-finite policy 'ignore' (expected skip or stop)");
         assertThat(dir.toFile().list()).as("nothing written for a refused run").isEmpty();
     }
 
