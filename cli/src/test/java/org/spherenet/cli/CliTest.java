@@ -8,6 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.spherenet.train.Metrics;
+import org.spherenet.train.MetricsLog;
+import org.spherenet.train.TrainedModel;
+import org.spherenet.train.Training;
 
 /** User mistakes give one clear line on stderr and exit code 2, never a stack trace. */
 class CliTest {
@@ -76,5 +80,39 @@ class CliTest {
         assertUserError(run("train", "--resume", empty.toString()), "not a run folder");
         assertUserError(run("eval", empty.toString()), "config.json");
         assertUserError(run("predict", empty.toString(), "x.png"), "config.json");
+    }
+
+    /** A learning rate of 1e38 overflows the weights of a plain CNN after one step: the loss turns NaN. */
+    private static String[] diverging(Path runs, String policy, int iterations) {
+        return new String[] {"train", "--runs", runs.toString(), "--name", policy, "--model", "cnn9",
+            "--optimizer", "sgd", "--lr", "1e38", "--width", "0.0625", "--fraction", "0.05",
+            "--batch-size", "32", "--iterations", String.valueOf(iterations), "--eval-every", "2",
+            "--checkpoint-every", "1", "--eval-limit", "100", "--on-non-finite", policy};
+    }
+
+    @Test
+    void aDivergingRunWithStopEndsInOneLineNamingTheIterationAndKeepsItsCheckpoint(@TempDir Path runs)
+            throws Exception {
+        Object[] result = run(diverging(runs, "stop", 10));
+        String stderr = ((String) result[2]).strip();
+        assertThat(result[0]).as(stderr).isEqualTo(1);
+        Path checkpoint = runs.resolve("stop").resolve(Training.CHECKPOINT);
+        // (the engine's own start-up log lines may come first when this test starts the engine)
+        assertThat(stderr.lines().filter(line -> line.startsWith("spherenet:"))).containsExactly(
+                "spherenet: stopped at iteration 2: the loss is not finite (NaN or infinity);"
+                + " the weights were not updated and the last checkpoint, " + checkpoint + " (iteration 1), is intact");
+        assertThat(stderr).doesNotContain("Exception").doesNotContain("\tat ");
+        try (TrainedModel model = TrainedModel.load(runs.resolve("stop"))) {
+            assertThat(model.restored().iteration()).isEqualTo(1);
+            assertThat(model.restored().warning()).isNull();
+        }
+    }
+
+    @Test
+    void aDivergingRunWithSkipCompletesAndReportsTheSkippedSteps(@TempDir Path runs) throws Exception {
+        Object[] result = run(diverging(runs, "skip", 4));
+        assertThat(result[0]).as((String) result[2]).isEqualTo(0);
+        assertThat((String) result[1]).contains("3 steps skipped (non-finite loss or gradient)");
+        assertThat(MetricsLog.read(runs.resolve("skip"))).extracting(Metrics::skippedSteps).containsExactly(1L, 3L);
     }
 }

@@ -1,7 +1,7 @@
 package org.spherenet.train;
 
 import ai.djl.ndarray.NDArray;
-import java.nio.FloatBuffer;
+import ai.djl.ndarray.index.NDIndex;
 import java.util.List;
 
 /** Small operations on the gradients of parameters (PyTorch accumulates them until cleared). */
@@ -15,10 +15,14 @@ final class Gradients {
         grad.subi(grad);
     }
 
-    /** Zeroes a gradient that may hold NaN or infinity (where {@code g - g} would not). */
+    /**
+     * Zeroes a gradient that may hold NaN or infinity (where {@code g - g} would not). It writes
+     * into the tensor: {@code NDArray.set(Buffer)} would instead make the tensor use the Java
+     * buffer's memory, kept alive only by this short-lived gradient handle (seen: glibc "corrupted
+     * size" aborts a few steps after a skipped step).
+     */
     static void reset(NDArray weight) {
-        NDArray grad = weight.getGradient();
-        grad.set(FloatBuffer.wrap(new float[Math.toIntExact(grad.size())]));
+        weight.getGradient().set(new NDIndex("..."), 0);
     }
 
     /**

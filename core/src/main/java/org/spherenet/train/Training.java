@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
@@ -17,7 +18,6 @@ import ai.djl.training.dataset.Dataset.Usage;
 import ai.djl.training.loss.Loss;
 import ai.djl.util.Pair;
 import java.io.IOException;
-import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -269,8 +269,7 @@ public final class Training implements AutoCloseable {
             if (!finiteLoss || !Gradients.allFinite(params)) {
                 params.forEach(p -> Gradients.reset(p.array()));
                 for (int i = 0; i < forwardState.size(); i++) {
-                    NDArray state = forwardState.get(i).getArray();
-                    state.set(FloatBuffer.wrap(stateBefore.get(i).toFloatArray()));
+                    forwardState.get(i).getArray().set(new NDIndex("..."), stateBefore.get(i)); // a copy
                 }
                 if (config.stopsOnNonFinite()) {
                     throw new NonFiniteStepException(iteration + 1, finiteLoss ? "a gradient" : "the loss",
