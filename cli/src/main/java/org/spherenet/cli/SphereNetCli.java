@@ -1,5 +1,8 @@
 package org.spherenet.cli;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileSystemException;
 import java.util.concurrent.Callable;
 import org.spherenet.data.DataException;
 import org.spherenet.train.CheckpointException;
@@ -26,7 +29,10 @@ public final class SphereNetCli implements Callable<Integer> {
     /** Exit code for a user mistake: a bad flag, a missing file, bad data. */
     static final int USAGE = 2;
 
-    /** Exit code for a run that failed: a non-finite step with {@code --on-non-finite stop}. */
+    /**
+     * Exit code for a run that failed: a non-finite step with {@code --on-non-finite stop}, or an
+     * input/output error such as a full disk.
+     */
     static final int FAILED = 1;
 
     @Override
@@ -61,6 +67,13 @@ public final class SphereNetCli implements Callable<Integer> {
                         commandLine.getErr().println("spherenet: " + oneLine(e.getMessage()));
                         return FAILED;
                     }
+                    // the machine's fault rather than the command's (a full disk, a folder that
+                    // cannot be written): one line too; the files written before stay intact
+                    Throwable io = e instanceof UncheckedIOException ? e.getCause() : e;
+                    if (io instanceof IOException) {
+                        commandLine.getErr().println("spherenet: " + oneLine(describe((IOException) io)));
+                        return FAILED;
+                    }
                     throw e;
                 });
         return cli.execute(args);
@@ -72,6 +85,16 @@ public final class SphereNetCli implements Callable<Integer> {
                 || e instanceof RunFolderException
                 || e instanceof IllegalArgumentException
                 || e instanceof java.nio.file.NoSuchFileException;
+    }
+
+    /** "file: reason"; file-system exceptions without a reason get one from their type. */
+    static String describe(IOException e) {
+        if (e instanceof FileSystemException f && f.getReason() == null) {
+            String type = f.getClass().getSimpleName().replace("Exception", "")
+                    .replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(java.util.Locale.ROOT);
+            return f.getFile() + ": " + (type.equals("file system") ? "cannot be used" : type);
+        }
+        return e.getMessage();
     }
 
     static String oneLine(String message) {

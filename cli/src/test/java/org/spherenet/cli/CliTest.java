@@ -82,6 +82,18 @@ class CliTest {
         assertUserError(run("predict", empty.toString(), "x.png"), "config.json");
     }
 
+    @Test
+    void aRunFolderThatCannotBeWrittenIsOneLineAndExitCode1(@TempDir Path dir) throws Exception {
+        Path notAFolder = Files.writeString(dir.resolve("runs"), "a file, not a folder");
+        Object[] result = run("train", "--runs", notAFolder.toString(), "--name", "x", "--iterations", "1",
+                "--width", "0.0625", "--fraction", "0.05");
+        String stderr = ((String) result[2]).strip();
+        assertThat(result[0]).as(stderr).isEqualTo(1);
+        assertThat(stderr.lines().filter(line -> line.startsWith("spherenet:")))
+                .singleElement().asString().startsWith("spherenet: " + notAFolder).contains(": ");
+        assertThat(stderr).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
     /** A learning rate of 1e38 overflows the weights of a plain CNN after one step: the loss turns NaN. */
     private static String[] diverging(Path runs, String policy, int iterations) {
         return new String[] {"train", "--runs", runs.toString(), "--name", policy, "--model", "cnn9",
