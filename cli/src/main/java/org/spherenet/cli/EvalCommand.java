@@ -34,6 +34,7 @@ final class EvalCommand implements Callable<Integer> {
         String name = dataset != null ? dataset : config.dataset;
         Path dir = data != null ? data : config.dataDir == null ? null : Path.of(config.dataDir);
         try (TrainedModel model = TrainedModel.load(runDir)) {
+            TrainCommand.warnIfFallenBack(model.restored());
             ImageDataset test = Datasets.open(name, Usage.TEST, dir, null, 1, config.seed, 256);
             if (test.getClassNames().size() != model.info().classNames().size()) {
                 throw new IllegalArgumentException(name + " has " + test.getClassNames().size()

@@ -6,8 +6,8 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import javax.imageio.ImageIO;
 import org.spherenet.data.DataException;
+import org.spherenet.data.ImageDecoder;
 import org.spherenet.data.Normalization;
 
 /**
@@ -22,10 +22,7 @@ final class ImageInput {
         if (!Files.isRegularFile(file)) {
             throw new DataException(file, "no such image file");
         }
-        BufferedImage image = ImageIO.read(file.toFile());
-        if (image == null) {
-            throw new DataException(file, "not an image this tool can read (PNG, JPEG, BMP, GIF)");
-        }
+        BufferedImage image = ImageDecoder.decode(file, ImageDecoder.DEFAULT_MAX_PIXELS);
         BufferedImage resized = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = resized.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);

@@ -30,6 +30,7 @@ final class PredictCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--top must be >= 1, got " + top);
         }
         try (TrainedModel model = TrainedModel.load(runDir)) {
+            TrainCommand.warnIfFallenBack(model.restored());
             ModelInfo info = model.info();
             for (Path image : images) {
                 float[] pixels = ImageInput.read(image, info.channels(), info.height(), info.width());

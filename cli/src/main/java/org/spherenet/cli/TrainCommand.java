@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.spherenet.train.MetricsLog;
+import org.spherenet.train.RunCheckpoints;
 import org.spherenet.train.RunFolder;
 import org.spherenet.train.RunListeners;
 import org.spherenet.train.Summary;
@@ -109,6 +109,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "(default: ${DEFAULT-VALUE})")
     long seed = DEFAULTS.seed;
 
+    @Option(names = "--on-non-finite", paramLabel = "skip|stop",
+            description = "A step with a NaN or infinite loss or gradient never updates the weights; skip drops the batch"
+                    + " (counted as skipped steps), stop ends the run with an error, its last checkpoint intact (default: ${DEFAULT-VALUE}).")
+    String onNonFinite = DEFAULTS.onNonFinite;
+
     @Option(names = "--eval-every", description = "Iterations between evaluations (default: ${DEFAULT-VALUE}).")
     long evalEvery = DEFAULTS.evalEvery;
 
@@ -128,10 +133,12 @@ final class TrainCommand implements Callable<Integer> {
                 TrainConfig config = folder.config();
                 config.validate();
                 try (Training training = newTraining(config, folder.dir())) {
-                    training.resume();
-                    long from = training.getIteration();
-                    training.restore(MetricsLog.read(folder.dir()).stream()
-                            .filter(m -> m.iteration() <= from).toList());
+                    RunCheckpoints.Restored restored = training.resume();
+                    if (restored == null) {
+                        System.err.println("spherenet: " + folder.dir() + ": no checkpoint yet, starting from iteration 0");
+                    } else {
+                        warnIfFallenBack(restored);
+                    }
                     return train(training, folder);
                 }
             }
@@ -144,6 +151,13 @@ final class TrainCommand implements Callable<Integer> {
         try (Training training = newTraining(config, dir);
                 RunFolder folder = RunFolder.create(dir, config)) {
             return train(training, folder);
+        }
+    }
+
+    /** One line on stderr when the latest checkpoint was damaged and the previous one used. */
+    static void warnIfFallenBack(RunCheckpoints.Restored restored) {
+        if (restored.warning() != null) {
+            System.err.println("spherenet: warning: " + restored.warning());
         }
     }
 
@@ -181,9 +195,11 @@ final class TrainCommand implements Callable<Integer> {
                     + " 'spherenet train --resume %s'%n", folder.dir(), summary.iterations(), folder.dir());
             return 130;
         }
-        System.out.printf("%s: %d iterations, test accuracy %.2f%% (best %.2f%% at %d), %.0f s%n",
+        System.out.printf("%s: %d iterations, test accuracy %.2f%% (best %.2f%% at %d), %.0f s%s%n",
                 folder.dir(), summary.iterations(), 100 * summary.finalTestAccuracy(),
-                100 * summary.bestTestAccuracy(), summary.bestIteration(), summary.elapsedSeconds());
+                100 * summary.bestTestAccuracy(), summary.bestIteration(), summary.elapsedSeconds(),
+                summary.skippedSteps() == 0 ? ""
+                        : ", " + summary.skippedSteps() + " steps skipped (non-finite loss or gradient)");
         return 0;
     }
 
@@ -214,6 +230,7 @@ final class TrainCommand implements Callable<Integer> {
         c.labelSmoothing = labelSmoothing;
         c.probabilityFloor = probabilityFloor;
         c.seed = seed;
+        c.onNonFinite = onNonFinite;
         c.evalEvery = evalEvery;
         c.checkpointEvery = checkpointEvery;
         c.evalLimit = evalLimit;

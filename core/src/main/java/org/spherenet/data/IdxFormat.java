@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
  * Reads IDX files (MNIST family), raw or gzip-compressed (detected by magic number).
@@ -58,6 +59,8 @@ final class IdxFormat {
             return new Images(pixels, count, height, width);
         } catch (EOFException e) {
             throw new DataException(file, "truncated header", e);
+        } catch (ZipException e) {
+            throw new DataException(file, "corrupt gzip data: " + e.getMessage(), e);
         }
     }
 
@@ -88,6 +91,8 @@ final class IdxFormat {
             return labels;
         } catch (EOFException e) {
             throw new DataException(file, "truncated header", e);
+        } catch (ZipException e) {
+            throw new DataException(file, "corrupt gzip data: " + e.getMessage(), e);
         }
     }
 
@@ -134,7 +139,12 @@ final class IdxFormat {
                             + Files.size(file)
                             + " bytes");
         }
-        byte[] data = in.readNBytes((int) length);
+        byte[] data;
+        try {
+            data = in.readNBytes((int) length);
+        } catch (EOFException e) {
+            throw new DataException(file, "truncated: the compressed data ends inside the " + what, e);
+        }
         if (data.length != length) {
             throw new DataException(
                     file,

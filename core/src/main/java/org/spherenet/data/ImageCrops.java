@@ -16,16 +16,37 @@ final class ImageCrops {
 
     /**
      * Resizes so the shorter side is {@code resize} (the longer side scaled and rounded down, as
-     * torchvision does), then crops the centre {@code size x size} (offsets rounded down).
+     * torchvision does), then crops the centre {@code size x size} (offsets rounded down). Only the
+     * crop is drawn: the same pixels (up to Java2D's rounding, 1 in 255), without the memory of the whole resized image (a 1 x 100,000
+     * image would resize to 256 x 25,600,000).
+     *
+     * @throws IllegalArgumentException if the image is so elongated that the resized side would
+     *     not fit in an int
      */
     static BufferedImage resizeCentreCrop(BufferedImage image, int resize, int size) {
         int w = image.getWidth();
         int h = image.getHeight();
-        int newW = w <= h ? resize : (int) ((long) resize * w / h);
-        int newH = w <= h ? (int) ((long) resize * h / w) : resize;
-        BufferedImage resized =
-                newW == w && newH == h ? image : scale(image, 0, 0, w, h, newW, newH);
-        return scale(resized, (newW - size) / 2, (newH - size) / 2, size, size, size, size);
+        long newW = w <= h ? resize : (long) resize * w / h;
+        long newH = w <= h ? (long) resize * h / w : resize;
+        if (newW > Integer.MAX_VALUE / 2 || newH > Integer.MAX_VALUE / 2) {
+            throw new IllegalArgumentException("image of " + w + " x " + h
+                    + " pixels is too elongated to resize to a shorter side of " + resize);
+        }
+        int left = (int) (newW - size) / 2;
+        int top = (int) (newH - size) / 2;
+        if (newW == w && newH == h) {
+            return scale(image, left, top, size, size, size, size);
+        }
+        BufferedImage out = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        try {
+            g.setRenderingHint(
+                    RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            g.drawImage(image, -left, -top, (int) newW - left, (int) newH - top, 0, 0, w, h, null);
+        } finally {
+            g.dispose();
+        }
+        return out;
     }
 
     /**

@@ -7,12 +7,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * {@code size x size}. TRAIN: random-resized crop (torchvision's: area 8%..100%, aspect 3/4..4/3),
  * resized to {@code size x size}.
  *
- * <p>Unreadable images fail with a {@link DataException} by default; with {@code
+ * <p>Unreadable images (not an image, corrupt, or with more pixels than {@code optMaxPixels}, checked
+ * before decoding) fail with a {@link DataException} by default; with {@code
  * optSkipUnreadable(true)} an unreadable file is logged once and replaced by the next readable
  * file of the same class, so indices and labels stay stable.
  */
@@ -41,7 +42,9 @@ public final class ImageFolderDataset extends ImageDataset {
     private final int size;
     private final int resize;
     private final boolean skipUnreadable;
-    private final Set<Path> unreadable = ConcurrentHashMap.newKeySet();
+    private final long maxPixels;
+    /** Files that failed to decode, with the reason. */
+    private final Map<Path, String> unreadable = new ConcurrentHashMap<>();
     private List<String> classNames;
     private List<Path> files;
     private int[] labels;
@@ -52,6 +55,7 @@ public final class ImageFolderDataset extends ImageDataset {
         this.size = builder.size;
         this.resize = builder.resize > 0 ? builder.resize : Math.round(builder.size * 256f / 224f);
         this.skipUnreadable = builder.skipUnreadable;
+        this.maxPixels = builder.maxPixels;
         if (resize < size) {
             throw new IllegalArgumentException(
                     "resize " + resize + " is smaller than size " + size);
@@ -130,10 +134,14 @@ public final class ImageFolderDataset extends ImageDataset {
     @Override
     protected ByteImage itemImage(int item, SplittableRandom random) throws IOException {
         BufferedImage image = decode(item);
-        BufferedImage out =
-                getUsage() == Usage.TRAIN
-                        ? ImageCrops.randomResizedCrop(image, size, random)
-                        : ImageCrops.resizeCentreCrop(image, resize, size);
+        BufferedImage out;
+        try {
+            out = getUsage() == Usage.TRAIN
+                    ? ImageCrops.randomResizedCrop(image, size, random)
+                    : ImageCrops.resizeCentreCrop(image, resize, size);
+        } catch (IllegalArgumentException e) {
+            throw new DataException(files.get(item), e.getMessage());
+        }
         return ImageCrops.toChw(out);
     }
 
@@ -146,7 +154,7 @@ public final class ImageFolderDataset extends ImageDataset {
                 return image;
             }
             if (!skipUnreadable) {
-                throw new DataException(files.get(i), "unreadable image (not an image or corrupt)");
+                throw new DataException(files.get(i), unreadable.get(files.get(i)));
             }
             i = labels[(i + 1) % labels.length] == label ? (i + 1) % labels.length : firstOf(label);
             if (i == item) {
@@ -157,19 +165,18 @@ public final class ImageFolderDataset extends ImageDataset {
     }
 
     private BufferedImage tryDecode(Path file) {
-        if (unreadable.contains(file)) {
+        if (unreadable.containsKey(file)) {
             return null;
         }
-        BufferedImage image = null;
         try {
-            image = ImageIO.read(file.toFile());
-        } catch (IOException | RuntimeException e) {
+            return ImageDecoder.decode(file, maxPixels);
+        } catch (DataException e) {
             logger.debug("cannot decode {}", file, e);
+            if (unreadable.putIfAbsent(file, e.getReason()) == null && skipUnreadable) {
+                logger.warn("skipping {}", e.getMessage());
+            }
+            return null;
         }
-        if (image == null && unreadable.add(file) && skipUnreadable) {
-            logger.warn("skipping unreadable image {}", file);
-        }
-        return image;
     }
 
     private int firstOf(int label) {
@@ -197,6 +204,7 @@ public final class ImageFolderDataset extends ImageDataset {
         int size = 224;
         int resize;
         boolean skipUnreadable;
+        long maxPixels = ImageDecoder.DEFAULT_MAX_PIXELS;
 
         /**
          * Sets the folder holding one sub-folder per class (required).
@@ -241,6 +249,18 @@ public final class ImageFolderDataset extends ImageDataset {
          */
         public Builder optSkipUnreadable(boolean skip) {
             this.skipUnreadable = skip;
+            return this;
+        }
+
+        /**
+         * Sets the most pixels (width x height) an image may have; larger ones are refused as
+         * unreadable before they are decoded (default {@link ImageDecoder#DEFAULT_MAX_PIXELS}).
+         *
+         * @param maxPixels the limit
+         * @return this builder
+         */
+        public Builder optMaxPixels(long maxPixels) {
+            this.maxPixels = maxPixels;
             return this;
         }
 

@@ -62,23 +62,15 @@ public final class TrialRunner {
     }
 
     private static void train(TrainConfig config, Path dir) throws IOException {
-        boolean resume = Files.exists(dir.resolve(Training.CHECKPOINT));
+        boolean started = Files.exists(dir.resolve(RunFolder.CONFIG));
         try (Training training = new Training(config, dir, RunListeners.standard(dir, config));
-                RunFolder folder = resume ? RunFolder.open(dir) : createFresh(dir, config)) {
-            if (resume) {
-                training.resume();
-                long from = training.getIteration();
-                training.restore(MetricsLog.read(dir).stream().filter(m -> m.iteration() <= from).toList());
+                RunFolder folder = started ? RunFolder.open(dir) : RunFolder.create(dir, config)) {
+            if (started) {
+                training.resume(); // from its checkpoint, or from the start if it wrote none
             }
             Summary summary = training.run();
             folder.writeSummary(summary);
         }
-    }
-
-    /** A folder left by a run that died before its first checkpoint is started over. */
-    private static RunFolder createFresh(Path dir, TrainConfig config) throws IOException {
-        Files.deleteIfExists(dir.resolve(RunFolder.CONFIG));
-        return RunFolder.create(dir, config);
     }
 
     private static boolean isFinished(Path dir) throws IOException {

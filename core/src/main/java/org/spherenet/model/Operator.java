@@ -37,6 +37,9 @@ public record Operator(Angular angular) {
         try {
             return sphere(Angular.parse(s));
         } catch (IllegalArgumentException e) {
+            if (s.startsWith("sigmoid")) { // a known operator with a bad k: say what is wrong with it
+                throw new IllegalArgumentException("operator '" + name + "': " + e.getMessage());
+            }
             throw new IllegalArgumentException(
                     "unknown operator '"
                             + name

@@ -10,6 +10,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -45,6 +46,13 @@ public final class Checkpoint {
     public static void write(
             Path file, String architecture, long iteration, Block network, Optimizer optimizer)
             throws IOException {
+        byte[][] parts = encode(architecture, iteration, network, optimizer);
+        AtomicFiles.write(file, parts);
+    }
+
+    /** The file's content: the body, then its SHA-256. */
+    static byte[][] encode(String architecture, long iteration, Block network, Optimizer optimizer)
+            throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeUTF(MAGIC);
@@ -57,30 +65,33 @@ public final class Checkpoint {
             }
         }
         byte[] content = bytes.toByteArray();
-        AtomicFiles.write(file, content, sha256(content, content.length));
+        return new byte[][] {content, sha256(content, content.length)};
     }
 
     /**
      * Reads a checkpoint into an initialised network (and optimiser, if given).
      *
-     * @throws CheckpointException if the file is not a checkpoint, is cut off or corrupt, was
-     *     written by another format version, or holds another architecture
+     * @throws DamagedCheckpointException if the file is missing, cut off or corrupt
+     * @throws CheckpointException if the file is not a checkpoint, was written by another format
+     *     version, or holds another architecture
      */
     public static Position read(
             Path file, String architecture, Block network, Optimizer optimizer, NDManager manager) {
         byte[] all;
         try {
             all = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new DamagedCheckpointException(file, "missing", e);
         } catch (IOException e) {
-            throw new CheckpointException(file, "cannot read: " + e.getMessage(), e);
+            throw new DamagedCheckpointException(file, "cannot read: " + e.getMessage(), e);
         }
         if (all.length < 32) {
-            throw new CheckpointException(file, "cut off (" + all.length + " bytes)");
+            throw new DamagedCheckpointException(file, "cut off (" + all.length + " bytes)");
         }
         int bodyLength = all.length - 32;
         byte[] stored = Arrays.copyOfRange(all, bodyLength, all.length);
         if (!MessageDigest.isEqual(stored, sha256(all, bodyLength))) {
-            throw new CheckpointException(file, "checksum mismatch: the file is cut off or corrupt");
+            throw new DamagedCheckpointException(file, "checksum mismatch: the file is cut off or corrupt");
         }
         try (DataInputStream in =
                 new DataInputStream(new ByteArrayInputStream(all, 0, bodyLength))) {
@@ -110,7 +121,7 @@ public final class Checkpoint {
             }
             return new Position(iteration);
         } catch (IOException | MalformedModelException e) {
-            throw new CheckpointException(file, "unreadable content: " + e.getMessage(), e);
+            throw new DamagedCheckpointException(file, "unreadable content: " + e.getMessage(), e);
         }
     }
 

@@ -8,18 +8,24 @@ public class CheckpointException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final transient Path file;
+    private final String reason;
 
     public CheckpointException(Path file, String reason) {
-        super(file + ": " + reason);
-        this.file = file;
+        this(file, reason, null);
     }
 
     public CheckpointException(Path file, String reason, Throwable cause) {
         super(file + ": " + reason, cause);
         this.file = file;
+        this.reason = reason;
     }
 
     public Path getFile() {
         return file;
+    }
+
+    /** What is wrong, without the file name. */
+    public String reason() {
+        return reason;
     }
 }

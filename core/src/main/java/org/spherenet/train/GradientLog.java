@@ -1,8 +1,6 @@
 package org.spherenet.train;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,8 +15,6 @@ import java.util.List;
 public final class GradientLog implements TrainingListener {
 
     public static final String FILE = "gradients.jsonl";
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One layer at one iteration. */
     public record Layer(String name, double gradient, double weight) {}
@@ -44,16 +40,7 @@ public final class GradientLog implements TrainingListener {
 
     /** The rows of a run folder's gradient log (empty if it has none). */
     public static List<Row> read(Path dir) throws IOException {
-        Path file = dir.resolve(FILE);
-        List<Row> rows = new ArrayList<>();
-        if (Files.exists(file)) {
-            for (String line : Files.readAllLines(file)) {
-                if (!line.isBlank()) {
-                    rows.add(JSON.readValue(line, Row.class));
-                }
-            }
-        }
-        return rows;
+        return JsonLines.read(dir.resolve(FILE), Row.class);
     }
 
     @Override
@@ -93,12 +80,8 @@ public final class GradientLog implements TrainingListener {
     }
 
     private void write() {
-        StringBuilder text = new StringBuilder();
         try {
-            for (Row row : rows) {
-                text.append(JSON.writeValueAsString(row)).append('\n');
-            }
-            AtomicFiles.writeString(dir.resolve(FILE), text.toString());
+            JsonLines.write(dir.resolve(FILE), rows);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -1,8 +1,6 @@
 package org.spherenet.train;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,8 +15,6 @@ public final class MetricsLog implements TrainingListener {
     public static final String JSONL = "metrics.jsonl";
     public static final String CSV = "metrics.csv";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final Path dir;
     private final List<Metrics> rows = new ArrayList<>();
 
@@ -28,16 +24,7 @@ public final class MetricsLog implements TrainingListener {
 
     /** The rows of a run folder's log. */
     public static List<Metrics> read(Path dir) throws IOException {
-        Path file = dir.resolve(JSONL);
-        List<Metrics> rows = new ArrayList<>();
-        if (Files.exists(file)) {
-            for (String line : Files.readAllLines(file)) {
-                if (!line.isBlank()) {
-                    rows.add(JSON.readValue(line, Metrics.class));
-                }
-            }
-        }
-        return rows;
+        return JsonLines.read(dir.resolve(JSONL), Metrics.class);
     }
 
     @Override
@@ -56,14 +43,10 @@ public final class MetricsLog implements TrainingListener {
     @Override
     public void onEvaluation(Metrics metrics) {
         rows.add(metrics);
-        StringBuilder jsonl = new StringBuilder();
         StringBuilder csv = new StringBuilder(Metrics.CSV_HEADER).append('\n');
+        rows.forEach(m -> csv.append(m.csv()).append('\n'));
         try {
-            for (Metrics m : rows) {
-                jsonl.append(JSON.writeValueAsString(m)).append('\n');
-                csv.append(m.csv()).append('\n');
-            }
-            AtomicFiles.writeString(dir.resolve(JSONL), jsonl.toString());
+            JsonLines.write(dir.resolve(JSONL), rows);
             AtomicFiles.writeString(dir.resolve(CSV), csv.toString());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);

@@ -13,9 +13,9 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * A run's folder, {@code runs/<name>/}: {@code config.json} (enough to rerun), {@code
- * metrics.jsonl} / {@code metrics.csv}, {@code curves.png}, {@code checkpoint.bin} and {@code
- * summary.json}. Every file is written atomically. While a run trains, it holds a lock on the
- * folder, so a second run cannot write into it at the same time.
+ * metrics.jsonl} / {@code metrics.csv}, {@code curves.png}, the checkpoints ({@link
+ * RunCheckpoints}) and {@code summary.json}. Every file is written atomically. While a run trains,
+ * it holds a lock on the folder, so a second run cannot write into it at the same time.
  */
 public final class RunFolder implements AutoCloseable {
 
@@ -47,6 +47,8 @@ public final class RunFolder implements AutoCloseable {
             throw new RunFolderException(dir, "another run is writing into this folder");
         }
         lock = held;
+        // a run killed while writing left its temporary files; no one else writes here now
+        AtomicFiles.deleteLeftovers(dir);
     }
 
     /**

@@ -55,6 +55,12 @@ public class TrainConfig {
     public double labelSmoothing = 0.1;
     public double probabilityFloor;
     public long seed = 1;
+    /**
+     * What a step with a non-finite loss or gradient does (it never changes the weights): skip
+     * (the batch is dropped and counted in {@code skippedSteps}) or stop (the run ends with an
+     * error naming the iteration, its last checkpoint intact).
+     */
+    public String onNonFinite = "skip";
 
     // bookkeeping
     public long evalEvery = 1400;
@@ -94,6 +100,13 @@ public class TrainConfig {
         require(gradientLogEvery >= 0, "gradient log interval must be >= 0, got " + gradientLogEvery);
         require(java.util.List.of("adam", "sgd").contains(optimizer),
                 "unknown optimiser '" + optimizer + "' (expected adam or sgd)");
+        require(java.util.List.of("skip", "stop").contains(onNonFinite),
+                "unknown non-finite policy '" + onNonFinite + "' (expected skip or stop)");
+    }
+
+    /** Whether a non-finite loss or gradient ends the run (else the step is skipped). */
+    public boolean stopsOnNonFinite() {
+        return "stop".equals(onNonFinite);
     }
 
     private static void require(boolean ok, String message) {

@@ -21,9 +21,12 @@ public final class TrainedModel implements AutoCloseable {
     private final Block network;
     private final NDManager manager;
     private final ParameterStore store;
+    private final RunCheckpoints.Restored restored;
 
-    private TrainedModel(ModelInfo info, ModelSpec spec, Block network, NDManager manager) {
+    private TrainedModel(ModelInfo info, ModelSpec spec, Block network, NDManager manager,
+            RunCheckpoints.Restored restored) {
         this.info = info;
+        this.restored = restored;
         this.spec = spec;
         this.network = network;
         this.manager = manager;
@@ -34,7 +37,8 @@ public final class TrainedModel implements AutoCloseable {
      * Loads the network of a run folder.
      *
      * @throws RunFolderException if the folder lacks its configuration or model description
-     * @throws CheckpointException if the checkpoint is missing, corrupt or of another network
+     * @throws CheckpointException if there is no usable checkpoint (the latest or, if it is
+     *     damaged, the previous one), or it holds another network
      */
     public static TrainedModel load(Path runDir) throws IOException {
         TrainConfig config = RunFolder.readConfig(runDir);
@@ -48,12 +52,13 @@ public final class TrainedModel implements AutoCloseable {
         try {
             Block network = Models.build(spec);
             network.initialize(manager, DataType.FLOAT32, new Shape(1, info.channels(), info.height(), info.width()));
-            Path checkpoint = runDir.resolve(Training.CHECKPOINT);
-            if (!Files.exists(checkpoint)) {
-                throw new CheckpointException(checkpoint, "no checkpoint in this run folder yet");
+            RunCheckpoints.Restored restored =
+                    RunCheckpoints.load(runDir, spec.toString(), network, null, manager);
+            if (restored == null) {
+                throw new CheckpointException(
+                        runDir.resolve(RunCheckpoints.LATEST), "no checkpoint in this run folder yet");
             }
-            Checkpoint.read(checkpoint, spec.toString(), network, null, manager);
-            return new TrainedModel(info, spec, network, manager);
+            return new TrainedModel(info, spec, network, manager, restored);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
@@ -69,6 +74,11 @@ public final class TrainedModel implements AutoCloseable {
     /** The restored network (for inspecting its parameters). */
     public Block network() {
         return network;
+    }
+
+    /** The checkpoint loaded, with a warning if the latest was damaged and the previous used. */
+    public RunCheckpoints.Restored restored() {
+        return restored;
     }
 
     public ModelInfo info() {

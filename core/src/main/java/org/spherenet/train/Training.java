@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
@@ -17,11 +18,11 @@ import ai.djl.training.dataset.Dataset.Usage;
 import ai.djl.training.loss.Loss;
 import ai.djl.util.Pair;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongPredicate;
 import org.spherenet.data.Augmentations;
 import org.spherenet.data.Datasets;
 import org.spherenet.data.EpochShuffleSampler;
@@ -41,7 +42,7 @@ import org.spherenet.nn.OrthogonalityRegularizer;
 public final class Training implements AutoCloseable {
 
     /** The file name of the latest checkpoint in a run folder. */
-    public static final String CHECKPOINT = "checkpoint.bin";
+    public static final String CHECKPOINT = RunCheckpoints.LATEST;
 
     private final TrainConfig config;
     private final Path runDir;
@@ -54,6 +55,7 @@ public final class Training implements AutoCloseable {
     private final Loss loss;
     private final List<TrainableParameter> params;
     private final List<Parameter> sphereKernels;
+    private final List<Parameter> forwardState;
     private final Optimizer optimizer;
     private final LearningRateSchedule schedule;
     private final AtomicBoolean stopRequested = new AtomicBoolean();
@@ -63,6 +65,8 @@ public final class Training implements AutoCloseable {
     private double elapsedBefore;
     private double bestAccuracy = -1;
     private long bestIteration;
+    private long lastCheckpoint = -1;
+    private LongPredicate poisonedSteps = i -> false;
 
     /**
      * Prepares a run: reads the data and builds and initialises the network (seeded).
@@ -99,6 +103,7 @@ public final class Training implements AutoCloseable {
         loss = spec.head().loss(config.labelSmoothing, config.probabilityFloor);
         params = WeightDecay.parse(config.weightDecayMode).assign(network, config.weightDecay);
         sphereKernels = OrthogonalityRegularizer.sphereKernels(network);
+        forwardState = forwardState(network);
         optimizer = Optimizer.create(config.optimizer, params, config.momentum);
         schedule = LearningRateSchedule.parse(config.schedule, config.learningRate, config.iterations);
     }
@@ -108,17 +113,23 @@ public final class Training implements AutoCloseable {
         return spec.toString();
     }
 
-    /** Continues from the run folder's checkpoint. */
-    public void resume() {
-        Path file = runDir.resolve(CHECKPOINT);
-        if (!Files.exists(file)) {
-            throw new CheckpointException(file, "no checkpoint to resume from");
-        }
-        iteration = Checkpoint.read(file, architecture(), network, optimizer, manager).iteration();
+    /**
+     * Continues from the run folder's latest usable checkpoint (see {@link RunCheckpoints#load}),
+     * carrying elapsed time, skipped steps and the best accuracy over from the log rows up to it.
+     *
+     * @return what was loaded, or null if the run wrote no checkpoint yet (it starts over)
+     * @throws CheckpointException if no checkpoint is usable
+     */
+    public RunCheckpoints.Restored resume() throws IOException {
+        RunCheckpoints.Restored restored =
+                RunCheckpoints.load(runDir, architecture(), network, optimizer, manager);
+        iteration = restored == null ? 0 : restored.iteration();
+        lastCheckpoint = restored == null ? -1 : restored.iteration();
+        restore(MetricsLog.read(runDir).stream().filter(m -> m.iteration() <= iteration).toList());
+        return restored;
     }
 
-    /** Carries elapsed time, skipped steps and the best accuracy over from the log rows so far. */
-    public void restore(List<Metrics> earlierRows) {
+    private void restore(List<Metrics> earlierRows) {
         for (Metrics m : earlierRows) {
             elapsedBefore = m.elapsedSeconds();
             skippedSteps = m.skippedSteps();
@@ -222,7 +233,12 @@ public final class Training implements AutoCloseable {
         return summary;
     }
 
-    /** One step: forward, loss, backward, guard, update. Returns {loss, correct}. */
+    /**
+     * One step: forward, loss, backward, guard, update. Returns {loss, correct}, the loss NaN for
+     * a step skipped because of a non-finite loss or gradient; such a step changes nothing.
+     *
+     * @throws NonFiniteStepException on a non-finite loss or gradient, if the run stops on one
+     */
     private double[] step(ParameterStore store, Batch batch, double rate) {
         if (loss instanceof GaSoftmaxLoss) {
             ((GaSoftmaxLoss) loss).setIteration(iteration);
@@ -230,6 +246,12 @@ public final class Training implements AutoCloseable {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             NDArray images = batch.getData().head();
+            if (poisonedSteps.test(iteration)) {
+                images = images.mul(Float.NaN);
+            }
+            // the forward pass moves BatchNorm's running statistics: keep them to undo a bad step
+            List<NDArray> stateBefore = new ArrayList<>(forwardState.size());
+            forwardState.forEach(p -> stateBefore.add(p.getArray().duplicate()));
             NDList labels = batch.getLabels();
             double fit;
             double correct;
@@ -244,9 +266,17 @@ public final class Training implements AutoCloseable {
                 fit = fitLoss.getFloat();
                 correct = correct(predictions.head(), labels.head());
             }
-            if (!Double.isFinite(fit) || !Gradients.allFinite(params)) {
-                skippedSteps++;
+            boolean finiteLoss = Double.isFinite(fit);
+            if (!finiteLoss || !Gradients.allFinite(params)) {
                 params.forEach(p -> Gradients.reset(p.array()));
+                for (int i = 0; i < forwardState.size(); i++) {
+                    forwardState.get(i).getArray().set(new NDIndex("..."), stateBefore.get(i)); // a copy
+                }
+                if (config.stopsOnNonFinite()) {
+                    throw new NonFiniteStepException(iteration + 1, finiteLoss ? "a gradient" : "the loss",
+                            lastCheckpoint < 0 ? null : runDir.resolve(CHECKPOINT), lastCheckpoint);
+                }
+                skippedSteps++;
                 return new double[] {Double.NaN, correct};
             }
             listeners.forEach(l -> l.onGradients(iteration + 1, params));
@@ -300,9 +330,18 @@ public final class Training implements AutoCloseable {
         return sum;
     }
 
-    private void checkpoint() throws IOException {
-        Checkpoint.write(runDir.resolve(CHECKPOINT), architecture(), iteration, network, optimizer);
+    private void checkpoint() {
+        RunCheckpoints.save(runDir, architecture(), iteration, network, optimizer);
+        lastCheckpoint = iteration;
         listeners.forEach(l -> l.onCheckpoint(iteration));
+    }
+
+    /**
+     * Test seam: the steps starting at the iterations {@code poisoned} accepts get NaN images, as
+     * corrupt data or an exploding activation would produce.
+     */
+    void injectNonFinite(LongPredicate poisoned) {
+        this.poisonedSteps = poisoned;
     }
 
     /** The classes and input shape of the network. */
@@ -335,6 +374,17 @@ public final class Training implements AutoCloseable {
         try (NDManager m = NDManager.newBaseManager()) {
             return dataset.get(m, 0).getData().head().getShape();
         }
+    }
+
+    /** What the forward pass changes besides the trainable weights: BatchNorm's running statistics. */
+    private static List<Parameter> forwardState(Block network) {
+        List<Parameter> state = new ArrayList<>();
+        for (Pair<String, Parameter> p : network.getParameters()) {
+            if (!p.getValue().requiresGradient()) {
+                state.add(p.getValue());
+            }
+        }
+        return state;
     }
 
     /** The authors' BatchNorm starts its running mean and variance at zero. */

@@ -100,4 +100,21 @@ class CheckpointTest {
             assertThat(Files.list(dir)).containsExactly(file);
         }
     }
+
+    @Test
+    void theFileIsTheDocumentedLayoutWithItsChecksumNotJavaSerialisation(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("checkpoint.bin");
+        try (NDManager m = NDManager.newBaseManager()) {
+            Checkpoint.write(file, "arch", 5, network(m), null);
+        }
+        byte[] bytes = Files.readAllBytes(file);
+        java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes));
+        assertThat(in.readUTF()).isEqualTo("SPHERENET-CKPT"); // Java serialisation would start AC ED
+        assertThat(in.readInt()).as("format version").isEqualTo(Checkpoint.FORMAT_VERSION);
+        assertThat(in.readUTF()).isEqualTo("arch");
+        assertThat(in.readLong()).isEqualTo(5);
+        byte[] body = java.util.Arrays.copyOf(bytes, bytes.length - 32);
+        assertThat(java.util.Arrays.copyOfRange(bytes, bytes.length - 32, bytes.length))
+                .isEqualTo(java.security.MessageDigest.getInstance("SHA-256").digest(body));
+    }
 }
