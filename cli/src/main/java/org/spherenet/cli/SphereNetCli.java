@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             EvalCommand.class,
             PredictCommand.class,
             ModelsCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class SphereNetCli implements Callable<Integer> {

@@ -9,7 +9,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.BatchSampler;
@@ -55,6 +54,7 @@ public final class Training implements AutoCloseable {
     private final List<TrainableParameter> params;
     private final List<Parameter> sphereKernels;
     private final Optimizer optimizer;
+    private final TrainingStep step;
     private final LearningRateSchedule schedule;
     private final AtomicBoolean stopRequested = new AtomicBoolean();
     private final long batchesPerEpoch;
@@ -100,6 +100,7 @@ public final class Training implements AutoCloseable {
         params = WeightDecay.parse(config.weightDecayMode).assign(network, config.weightDecay);
         sphereKernels = OrthogonalityRegularizer.sphereKernels(network);
         optimizer = Optimizer.create(config.optimizer, params, config.momentum);
+        step = new TrainingStep(network, loss, params, sphereKernels, optimizer, config.orthogonality);
         schedule = LearningRateSchedule.parse(config.schedule, config.learningRate, config.iterations);
     }
 
@@ -227,31 +228,11 @@ public final class Training implements AutoCloseable {
         if (loss instanceof GaSoftmaxLoss) {
             ((GaSoftmaxLoss) loss).setIteration(iteration);
         }
-        try (NDScope scope = new NDScope()) {
-            scope.suppressNotUsedWarning();
-            NDArray images = batch.getData().head();
-            NDList labels = batch.getLabels();
-            double fit;
-            double correct;
-            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                NDList predictions = network.forward(store, new NDList(images), true);
-                NDArray fitLoss = loss.evaluate(labels, predictions);
-                NDArray total = fitLoss;
-                if (config.orthogonality > 0 && !sphereKernels.isEmpty()) {
-                    total = total.add(OrthogonalityRegularizer.penalty(kernelArrays(), config.orthogonality));
-                }
-                collector.backward(total);
-                fit = fitLoss.getFloat();
-                correct = correct(predictions.head(), labels.head());
-            }
-            if (!Double.isFinite(fit) || !Gradients.allFinite(params)) {
-                skippedSteps++;
-                params.forEach(p -> Gradients.reset(p.array()));
-                return new double[] {Double.NaN, correct};
-            }
-            optimizer.step(rate);
-            return new double[] {fit, correct};
+        TrainingStep.Result result = step.run(store, batch.getData().head(), batch.getLabels(), rate);
+        if (result.skipped()) {
+            skippedSteps++;
         }
+        return new double[] {result.loss(), result.correct()};
     }
 
     /** Test accuracy (on the first {@code evalLimit} images when set), without gradients. */
@@ -261,11 +242,6 @@ public final class Training implements AutoCloseable {
                         testSet,
                         config.evalLimit)
                 .accuracy();
-    }
-
-    static double correct(NDArray scores, NDArray labels) {
-        return scores.argMax(1).toType(DataType.INT64, false)
-                .eq(labels.toType(DataType.INT64, false)).sum().getLong();
     }
 
     private List<NDArray> kernelArrays() {
