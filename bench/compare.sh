@@ -7,6 +7,7 @@
 #   bench/compare.sh              # everything (about 15 minutes on 2 quiet cores)
 #   ROUNDS=1 STEPS=2 bench/compare.sh
 #   QUICK=1 bench/compare.sh      # only the small networks (a minute or two)
+#   BUDGET_MINUTES=14 bench/compare.sh   # no new round when the last one would not fit
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 THREADS="${THREADS:-2}"
@@ -65,7 +66,14 @@ run() { # run LABEL SIDE COMMAND ARGS...
   fi
 }
 
+start=$SECONDS
+rounds_done=0
 for round in $(seq "$ROUNDS"); do
+  if [ "${BUDGET_MINUTES:-0}" -gt 0 ] && [ "$rounds_done" -gt 0 ] &&
+     [ $(( (SECONDS - start) / rounds_done * (rounds_done + 1) )) -gt $((BUDGET_MINUTES * 60)) ]; then
+    echo "stopping after $rounds_done round(s): another would not fit in $BUDGET_MINUTES minutes"
+    break
+  fi
   echo "round $round of $ROUNDS"
   for config in "${configs[@]}"; do
     IFS='|' read -r label sides arguments <<<"$config"
@@ -79,6 +87,7 @@ for round in $(seq "$ROUNDS"); do
       run "$label" "${side//_/-}" "$side" "${args[@]}"
     done
   done
+  rounds_done=$round
 done
 
 if [ -n "$paused" ]; then
@@ -90,5 +99,5 @@ else
 fi
 load="at the start $load_before, at the end $(cut -d' ' -f1-3 /proc/loadavg)"
 "$python" "$root/bench/table.py" "$results" "$root/docs/PERFORMANCE.md" \
-  --threads "$THREADS" --rounds "$ROUNDS" --load "$load" --quiet "$quiet"
+  --threads "$THREADS" --rounds "$rounds_done" --load "$load" --quiet "$quiet"
 rm -f "$results"

@@ -37,8 +37,9 @@ public final class Hypersphere {
 
     /**
      * Whether every element is already inside {@code [-bound, bound]}, where the clamp would return
-     * it unchanged (value and gradient). Nearly always so; checking costs two reductions, while the
-     * clamp costs a full pass forward, a masked pass backward, and a full-size copy kept for it.
+     * it unchanged (value and gradient). Nearly always so; checking costs two reductions (and, on a
+     * GPU, a synchronisation), while the clamp costs a full pass forward, a masked pass backward,
+     * and a full-size copy that autograd keeps for that backward.
      */
     private static boolean withinBound(NDArray x, double bound) {
         if (x.isEmpty()) {
