@@ -15,7 +15,7 @@ ROUNDS="${ROUNDS:-2}"
 STEPS="${STEPS:-2}"       # timed steps for the large networks (the small ones use 5x)
 WARMUP="${WARMUP:-1}"
 python=/usr/bin/python3   # Debian's torch lives there, not in a pyenv python
-tuning="glibc.malloc.mmap_threshold=4294967295:glibc.malloc.trim_threshold=4294967295"
+tuning="glibc.malloc.mmap_threshold=4294967295:glibc.malloc.trim_threshold=4294967295:glibc.malloc.arena_max=1"  # as bin/spherenet
 
 if ! "$python" -c 'import torch' 2>/dev/null; then
   echo "compare.sh: installing python3-torch (Debian) ..." >&2
