@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             ModelsCommand.class,
             ExperimentCommand.class,
             ReportCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class SphereNetCli implements Callable<Integer> {

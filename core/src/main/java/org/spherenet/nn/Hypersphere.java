@@ -32,7 +32,22 @@ public final class Hypersphere {
      */
     public static NDArray clampForAcos(NDArray cos) {
         double bound = cos.getDataType() == DataType.FLOAT64 ? 1 - 1e-12 : 1 - 1.2e-7;
-        return cos.clip(-bound, bound);
+        return withinBound(cos, bound) ? cos : cos.clip(-bound, bound);
+    }
+
+    /**
+     * Whether every element is already inside {@code [-bound, bound]}, where the clamp would return
+     * it unchanged (value and gradient). Nearly always so; checking costs two reductions (and, on a
+     * GPU, a synchronisation), while the clamp costs a full pass forward, a masked pass backward,
+     * and a full-size copy that autograd keeps for that backward.
+     */
+    private static boolean withinBound(NDArray x, double bound) {
+        if (x.isEmpty()) {
+            return true;
+        }
+        NDArray values = x.stopGradient();
+        return values.max().toType(DataType.FLOAT64, false).getDouble() <= bound
+                && values.min().toType(DataType.FLOAT64, false).getDouble() >= -bound;
     }
 
     /** {@code theta = acos(cos)}, with the clamp of {@link #clampForAcos(NDArray)}. */

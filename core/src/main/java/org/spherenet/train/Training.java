@@ -10,7 +10,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.BatchSampler;
@@ -55,8 +54,8 @@ public final class Training implements AutoCloseable {
     private final Loss loss;
     private final List<TrainableParameter> params;
     private final List<Parameter> sphereKernels;
-    private final List<Parameter> forwardState;
     private final Optimizer optimizer;
+    private final TrainingStep step;
     private final LearningRateSchedule schedule;
     private final AtomicBoolean stopRequested = new AtomicBoolean();
     private final long batchesPerEpoch;
@@ -103,8 +102,8 @@ public final class Training implements AutoCloseable {
         loss = spec.head().loss(config.labelSmoothing, config.probabilityFloor);
         params = WeightDecay.parse(config.weightDecayMode).assign(network, config.weightDecay);
         sphereKernels = OrthogonalityRegularizer.sphereKernels(network);
-        forwardState = forwardState(network);
         optimizer = Optimizer.create(config.optimizer, params, config.momentum);
+        step = new TrainingStep(network, loss, params, sphereKernels, optimizer, config.orthogonality);
         schedule = LearningRateSchedule.parse(config.schedule, config.learningRate, config.iterations);
     }
 
@@ -243,46 +242,20 @@ public final class Training implements AutoCloseable {
         if (loss instanceof GaSoftmaxLoss) {
             ((GaSoftmaxLoss) loss).setIteration(iteration);
         }
-        try (NDScope scope = new NDScope()) {
-            scope.suppressNotUsedWarning();
-            NDArray images = batch.getData().head();
-            if (poisonedSteps.test(iteration)) {
-                images = images.mul(Float.NaN);
-            }
-            // the forward pass moves BatchNorm's running statistics: keep them to undo a bad step
-            List<NDArray> stateBefore = new ArrayList<>(forwardState.size());
-            forwardState.forEach(p -> stateBefore.add(p.getArray().duplicate()));
-            NDList labels = batch.getLabels();
-            double fit;
-            double correct;
-            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                NDList predictions = network.forward(store, new NDList(images), true);
-                NDArray fitLoss = loss.evaluate(labels, predictions);
-                NDArray total = fitLoss;
-                if (config.orthogonality > 0 && !sphereKernels.isEmpty()) {
-                    total = total.add(OrthogonalityRegularizer.penalty(kernelArrays(), config.orthogonality));
-                }
-                collector.backward(total);
-                fit = fitLoss.getFloat();
-                correct = correct(predictions.head(), labels.head());
-            }
-            boolean finiteLoss = Double.isFinite(fit);
-            if (!finiteLoss || !Gradients.allFinite(params)) {
-                params.forEach(p -> Gradients.reset(p.array()));
-                for (int i = 0; i < forwardState.size(); i++) {
-                    forwardState.get(i).getArray().set(new NDIndex("..."), stateBefore.get(i)); // a copy
-                }
-                if (config.stopsOnNonFinite()) {
-                    throw new NonFiniteStepException(iteration + 1, finiteLoss ? "a gradient" : "the loss",
-                            lastCheckpoint < 0 ? null : runDir.resolve(CHECKPOINT), lastCheckpoint);
-                }
-                skippedSteps++;
-                return new double[] {Double.NaN, correct};
-            }
-            listeners.forEach(l -> l.onGradients(iteration + 1, params));
-            optimizer.step(rate);
-            return new double[] {fit, correct};
+        NDArray images = batch.getData().head();
+        if (poisonedSteps.test(iteration)) {
+            images = images.mul(Float.NaN); // on the batch's manager, freed with the batch
         }
+        TrainingStep.Result result = step.run(store, images, batch.getLabels(), rate,
+                gradients -> listeners.forEach(l -> l.onGradients(iteration + 1, gradients)));
+        if (result.skipped()) {
+            if (config.stopsOnNonFinite()) {
+                throw new NonFiniteStepException(iteration + 1, result.nonFinite(),
+                        lastCheckpoint < 0 ? null : runDir.resolve(CHECKPOINT), lastCheckpoint);
+            }
+            skippedSteps++;
+        }
+        return new double[] {result.loss(), result.correct()};
     }
 
     /** Test accuracy (on the first {@code evalLimit} images when set), without gradients. */
@@ -292,11 +265,6 @@ public final class Training implements AutoCloseable {
                         testSet,
                         config.evalLimit)
                 .accuracy();
-    }
-
-    static double correct(NDArray scores, NDArray labels) {
-        return scores.argMax(1).toType(DataType.INT64, false)
-                .eq(labels.toType(DataType.INT64, false)).sum().getLong();
     }
 
     private List<NDArray> kernelArrays() {
@@ -374,17 +342,6 @@ public final class Training implements AutoCloseable {
         try (NDManager m = NDManager.newBaseManager()) {
             return dataset.get(m, 0).getData().head().getShape();
         }
-    }
-
-    /** What the forward pass changes besides the trainable weights: BatchNorm's running statistics. */
-    private static List<Parameter> forwardState(Block network) {
-        List<Parameter> state = new ArrayList<>();
-        for (Pair<String, Parameter> p : network.getParameters()) {
-            if (!p.getValue().requiresGradient()) {
-                state.add(p.getValue());
-            }
-        }
-        return state;
     }
 
     /** The authors' BatchNorm starts its running mean and variance at zero. */

@@ -1,0 +1,140 @@
+package org.spherenet.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.loss.Loss;
+import ai.djl.util.Pair;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.spherenet.nn.OrthogonalityRegularizer;
+
+/**
+ * One optimisation step: forward, loss plus the orthogonality penalty, backward, the finite-gradient
+ * guard, update. {@link Training} and the benchmark both call it, so the benchmark times exactly the
+ * training loop's step. A step whose loss or gradients are not finite changes nothing: no weight is
+ * updated and BatchNorm's running statistics, which the forward pass moved, are put back.
+ */
+public final class TrainingStep {
+
+    /**
+     * What a step reports.
+     *
+     * @param loss the fit loss (without regularisers), NaN when the step was skipped
+     * @param correct how many images of the batch were classified correctly
+     * @param nonFinite what was not finite ("the loss" or "a gradient"), or null for a step taken
+     */
+    public record Result(double loss, double correct, String nonFinite) {
+
+        /** Whether the update was skipped for a non-finite loss or gradient. */
+        public boolean skipped() {
+            return nonFinite != null;
+        }
+    }
+
+    private final Block network;
+    private final Loss loss;
+    private final List<TrainableParameter> params;
+    private final List<Parameter> sphereKernels;
+    private final Optimizer optimizer;
+    private final double orthogonality;
+    private final List<Parameter> forwardState;
+
+    /**
+     * @param network an initialised network
+     * @param loss the fit loss
+     * @param params what the optimiser updates
+     * @param sphereKernels the kernels the orthogonality penalty acts on
+     * @param optimizer the update rule
+     * @param orthogonality the penalty's coefficient ({@code 0}: none)
+     */
+    public TrainingStep(
+            Block network,
+            Loss loss,
+            List<TrainableParameter> params,
+            List<Parameter> sphereKernels,
+            Optimizer optimizer,
+            double orthogonality) {
+        this.network = network;
+        this.loss = loss;
+        this.params = params;
+        this.sphereKernels = sphereKernels;
+        this.optimizer = optimizer;
+        this.orthogonality = orthogonality;
+        this.forwardState = forwardState(network);
+    }
+
+    /** Runs one step on a batch with learning rate {@code rate}; temporaries live in a scope. */
+    public Result run(ParameterStore store, NDArray images, NDList labels, double rate) {
+        return run(store, images, labels, rate, params -> {});
+    }
+
+    /**
+     * Runs one step, showing {@code gradientObserver} the finite gradients before the update.
+     * Arrays the observer makes belong to the step's scope.
+     */
+    public Result run(ParameterStore store, NDArray images, NDList labels, double rate,
+            Consumer<List<TrainableParameter>> gradientObserver) {
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            List<NDArray> stateBefore = new ArrayList<>(forwardState.size());
+            forwardState.forEach(p -> stateBefore.add(p.getArray().duplicate()));
+            double fit;
+            double correct;
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDList predictions = network.forward(store, new NDList(images), true);
+                NDArray fitLoss = loss.evaluate(labels, predictions);
+                NDArray total = fitLoss;
+                if (orthogonality > 0 && !sphereKernels.isEmpty()) {
+                    total = total.add(OrthogonalityRegularizer.penalty(kernelArrays(), orthogonality));
+                }
+                collector.backward(total);
+                fit = fitLoss.getFloat();
+                correct = correct(predictions.head(), labels.head());
+            }
+            boolean finiteLoss = Double.isFinite(fit);
+            if (!finiteLoss || !Gradients.allFinite(params)) {
+                params.forEach(p -> Gradients.reset(p.array()));
+                for (int i = 0; i < forwardState.size(); i++) {
+                    forwardState.get(i).getArray().set(new NDIndex("..."), stateBefore.get(i)); // a copy
+                }
+                return new Result(Double.NaN, correct, finiteLoss ? "a gradient" : "the loss");
+            }
+            gradientObserver.accept(params);
+            optimizer.step(rate);
+            return new Result(fit, correct, null);
+        }
+    }
+
+    static double correct(NDArray scores, NDArray labels) {
+        return scores.argMax(1).toType(DataType.INT64, false)
+                .eq(labels.toType(DataType.INT64, false)).sum().getLong();
+    }
+
+    /** What the forward pass changes besides the trainable weights: BatchNorm's running statistics. */
+    private static List<Parameter> forwardState(Block network) {
+        List<Parameter> state = new ArrayList<>();
+        for (Pair<String, Parameter> p : network.getParameters()) {
+            if (!p.getValue().requiresGradient()) {
+                state.add(p.getValue());
+            }
+        }
+        return state;
+    }
+
+    private List<NDArray> kernelArrays() {
+        List<NDArray> arrays = new ArrayList<>(sphereKernels.size());
+        for (Parameter p : sphereKernels) {
+            arrays.add(p.getArray());
+        }
+        return arrays;
+    }
+}
