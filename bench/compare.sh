@@ -23,10 +23,11 @@ if ! "$python" -c 'import torch' 2>/dev/null; then
 fi
 "$root/bin/spherenet" --version >/dev/null   # builds the tool when it is missing or stale
 
-# A paused experiment makes the machine quiet; it is resumed whatever happens.
+# PAUSE_PID: a long job on the same machine (an experiment, say) to pause for a quieter
+# measurement; it is resumed whatever happens.
 paused=""
-if [ "${PAUSE_EXPERIMENT:-1}" = 1 ] && [ -f /work/experiment.pid ]; then
-  pid="$(cat /work/experiment.pid)"
+if [ -n "${PAUSE_PID:-}" ]; then
+  pid="$PAUSE_PID"
   if kill -STOP "$pid" 2>/dev/null; then
     paused="$pid"
     trap 'kill -CONT "$paused" 2>/dev/null || true' EXIT INT TERM
@@ -93,7 +94,7 @@ done
 if [ -n "$paused" ]; then
   kill -CONT "$paused" 2>/dev/null || true
   paused=""
-  quiet="partly: the shared experiment (pid $pid) was paused during the measurement; other users' jobs were not"
+  quiet="partly: process $pid (PAUSE_PID) was paused during the measurement; other jobs were not"
 else
   quiet="no: other jobs may have been running"
 fi
