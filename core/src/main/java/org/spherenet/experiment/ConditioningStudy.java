@@ -7,6 +7,7 @@ import ai.djl.training.dataset.Dataset.Usage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -17,7 +18,6 @@ import org.spherenet.data.Datasets;
 import org.spherenet.data.ImageDataset;
 import org.spherenet.nn.Angular;
 import org.spherenet.train.Charts;
-import org.spherenet.train.GradientLog;
 import org.spherenet.train.TrainConfig;
 
 /**
@@ -105,8 +105,8 @@ public final class ConditioningStudy implements Study {
                     conds[t] = PatchConditioning.angular(patches, teacher, p.getValue());
                 }
                 double median = Stats.median(conds);
-                cells.add(sci(median) + " (" + sci(java.util.Arrays.stream(conds).min().orElse(0)) + " to "
-                        + sci(java.util.Arrays.stream(conds).max().orElse(0)) + ")");
+                cells.add(sci(median) + " (" + sci(Arrays.stream(conds).min().orElse(0)) + " to "
+                        + sci(Arrays.stream(conds).max().orElse(0)) + ")");
                 row.put(p.getKey(), conds);
                 cases++;
                 better += median < inner ? 1 : 0;
@@ -144,8 +144,8 @@ public final class ConditioningStudy implements Study {
                 "CNN-9 variation over time", "SphereNet-9 variation over time");
         int layers = Math.min(cnn.layers(), sphere.layers());
         for (int i = 0; i < layers; i++) {
-            table.row(i + 1, sci(cnn.gradient[i]), sci(sphere.gradient[i]), sci(cnn.relative[i]),
-                    sci(sphere.relative[i]), fmt(cnn.variation[i]), fmt(sphere.variation[i]));
+            table.row(i + 1, sci(cnn.gradient()[i]), sci(sphere.gradient()[i]), sci(cnn.relative()[i]),
+                    sci(sphere.relative()[i]), fmt(cnn.variation()[i]), fmt(sphere.variation()[i]));
         }
         context.record("gradientStatistics", stats);
         context.report().section("Gradients layer by layer while training")
@@ -159,15 +159,15 @@ public final class ConditioningStudy implements Study {
         XYChart chart = Charts.lines("median |grad| / |w| by layer", "layer", "ratio");
         chart.getStyler().setYAxisLogarithmic(true);
         double[] x = new double[layers];
-        java.util.Arrays.setAll(x, i -> i + 1);
-        chart.addSeries("CNN-9", x, java.util.Arrays.copyOf(cnn.relative, layers));
-        chart.addSeries("SphereNet-9", x, java.util.Arrays.copyOf(sphere.relative, layers));
+        Arrays.setAll(x, i -> i + 1);
+        chart.addSeries("CNN-9", x, Arrays.copyOf(cnn.relative(), layers));
+        chart.addSeries("SphereNet-9", x, Arrays.copyOf(sphere.relative(), layers));
         context.report().plot("gradients.png", "relative gradient norm by layer", List.of(chart));
 
         double cnnSpread = cnn.spread(layers - 2);
         double sphereSpread = sphere.spread(layers - 2);
-        double cnnVariation = Stats.median(java.util.Arrays.copyOf(cnn.variation, layers));
-        double sphereVariation = Stats.median(java.util.Arrays.copyOf(sphere.variation, layers));
+        double cnnVariation = Stats.median(Arrays.copyOf(cnn.variation(), layers));
+        double sphereVariation = Stats.median(Arrays.copyOf(sphere.variation(), layers));
         List<String> details = new ArrayList<>();
         details.add("Hessian on patches: " + hessian + ".");
         details.add(String.format(Locale.ROOT, "Spread of the relative gradient norm over the nine conv layers (largest"
@@ -180,37 +180,6 @@ public final class ConditioningStudy implements Study {
                 + " scale " + (hessian.confirms() && gradientsEven ? "confirms" : hessian.confirms() || gradientsEven
                         ? "partly confirms" : "does not confirm") + " the paper's conditioning argument.";
         context.conclude(headline, details);
-    }
-
-    /** Per-layer medians of a gradient log. */
-    record LayerGradients(double[] gradient, double[] relative, double[] variation) {
-
-        static LayerGradients of(List<GradientLog.Row> rows) {
-            int layers = rows.isEmpty() ? 0 : rows.get(0).layers().size();
-            double[] gradient = new double[layers];
-            double[] relative = new double[layers];
-            double[] variation = new double[layers];
-            for (int i = 0; i < layers; i++) {
-                int layer = i;
-                double[] g = rows.stream().mapToDouble(r -> r.layers().get(layer).gradient()).toArray();
-                double[] rel = rows.stream()
-                        .mapToDouble(r -> r.layers().get(layer).gradient() / r.layers().get(layer).weight()).toArray();
-                gradient[i] = Stats.median(g);
-                relative[i] = Stats.median(rel);
-                variation[i] = Math.sqrt(Stats.variance(g)) / Stats.mean(g);
-            }
-            return new LayerGradients(gradient, relative, variation);
-        }
-
-        int layers() {
-            return gradient.length;
-        }
-
-        /** Largest over smallest median relative gradient among the first {@code n} layers. */
-        double spread(int n) {
-            double[] r = java.util.Arrays.copyOf(relative, Math.max(1, n));
-            return java.util.Arrays.stream(r).max().orElse(1) / java.util.Arrays.stream(r).min().orElse(1);
-        }
     }
 
     private static String sci(double v) {

@@ -126,6 +126,14 @@ public final class DepthStudy implements Study {
                     + " SphereNet %.2f points.", cnn.batchNorm() ? "With BN" : "Without BN", depths.get(0), deepest,
                     drop, sphereDrop));
         }
+        for (Variant v : VARIANTS.subList(0, 2)) {
+            LayerGradients g = LayerGradients.of(runs.get(v).get(deepest).gradients());
+            if (g.layers() > deepest) {
+                details.add(String.format(Locale.ROOT, "%s, %d layers: the first conv layer's gradient is %.3g"
+                        + " times the last one's (medians over the run; above 1: growing towards the input).",
+                        v.label(), deepest, g.gradient()[0] / g.gradient()[deepest - 1]));
+            }
+        }
         String headline = String.format("At %d layers the SphereNet is clearly ahead of the CNN in %d of 2 settings"
                 + " (with and without BN): this scale %s the paper's claim.", deepest, sphereAhead,
                 sphereAhead == 2 ? "confirms" : sphereAhead == 1 ? "partly confirms" : "does not confirm");

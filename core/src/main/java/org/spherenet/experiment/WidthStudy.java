@@ -75,9 +75,12 @@ public final class WidthStudy implements Study {
         Comparison widestVsNarrowest = new Comparison(gains[gains.length - 1] - gains[0],
                 Comparison.of(sphere.get(FRACTIONS[0]), cnn.get(FRACTIONS[0])).noise() * Math.sqrt(2));
         boolean growing = gains[0] <= gains[1] && gains[1] <= gains[2];
+        boolean stillBehind = gains[gains.length - 1] < 0;
         String headline = widestVsNarrowest.sign() > 0
-                ? "The SphereNet's gain grows with width (" + (growing ? "monotonically" : "not monotonically")
-                        + "): this scale confirms the paper."
+                ? "The SphereNet's " + (stillBehind ? "deficit shrinks" : "gain grows") + " with width ("
+                        + (growing ? "monotonically" : "not monotonically") + "): this scale confirms the"
+                        + " direction of the paper's claim" + (stillBehind
+                                ? ", though at these widths the SphereNet never overtakes the CNN." : ".")
                 : widestVsNarrowest.sign() == 0
                         ? "The SphereNet's gain does not change with width beyond the noise: this scale neither"
                                 + " confirms nor refutes the paper."
