@@ -124,6 +124,13 @@ public final class NormalisationStudy implements Study {
                         Comparison.of(runs.get(NORMS.get(4)).get(batch), runs.get(bn).get(batch))));
             }
         }
+        int aheadOfNone = 0;
+        for (int batch : batchSizes) {
+            Comparison c = Comparison.of(runs.get(NORMS.get(2)).get(batch), runs.get(NORMS.get(0)).get(batch));
+            aheadOfNone += c.sign() > 0 ? 1 : 0;
+        }
+        details.add(String.format("SphereNorm (plain) against no normalisation at all: ahead at %d of %d batch sizes.",
+                aheadOfNone, batchSizes.size()));
         String headline = String.format("At batch sizes of 16 and below SphereNorm (without BatchNorm) beat BatchNorm"
                 + " in %d of %d: this scale %s the claim that SphereNorm is robust where BatchNorm fails.",
                 smallWins, small, 2 * smallWins > small ? "confirms" : smallWins > 0 ? "partly confirms" : "does not confirm");
