@@ -76,14 +76,19 @@ public final class Experiment {
         report.paragraph(scaleDescription(context));
         study.run(context);
         double wallSeconds = (System.nanoTime() - start) / 1e9;
+        // what the study's runs cost when they were trained (some may be read back from earlier)
+        Map<Path, Double> runSeconds = context.trials().stream().collect(java.util.stream.Collectors.toMap(
+                TrialResult::runDir, t -> t.summary().elapsedSeconds(), (a, b) -> a));
+        double trainingSeconds = runSeconds.values().stream().mapToDouble(Double::doubleValue).sum();
 
         Map<String, String> machine = MachineInfo.machine();
         Map<String, String> software = MachineInfo.software();
         report.section("How this was made")
                 .code(options.command())
                 .bullets(List.of(
-                        "started " + started + ", wall time " + duration(wallSeconds)
-                                + " (runs read back from earlier experiments cost nothing)",
+                        "started " + started + ", wall time " + duration(wallSeconds) + "; training its "
+                                + runSeconds.size() + " runs took " + duration(trainingSeconds)
+                                + " in all (a run already trained by an earlier experiment is read back)",
                         "machine: " + describe(machine),
                         "software: " + describe(software),
                         "run folders (configuration, logs, checkpoints): `" + options.runsDir() + "`"));
@@ -98,6 +103,7 @@ public final class Experiment {
         results.put("command", options.command());
         results.put("started", started.toString());
         results.put("wallSeconds", Math.round(wallSeconds));
+        results.put("trainingSeconds", Math.round(trainingSeconds));
         results.put("machine", machine);
         results.put("software", software);
         results.put("findings", context.findings());

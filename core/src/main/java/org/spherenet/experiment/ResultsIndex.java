@@ -28,14 +28,14 @@ public final class ResultsIndex {
 
     /** Rewrites the index from the study folders' {@code results.json}. */
     public static void write(Path resultsDir) throws IOException {
-        Table table = Table.of("study", "scale", "dataset", "seeds", "date", "wall time", "verdict");
+        Table table = Table.of("study", "scale", "dataset", "seeds", "date", "training time", "verdict");
         for (Path dir : studyFolders(resultsDir)) {
             JsonNode r = read(dir);
             table.row("[" + r.path("title").asText(dir.getFileName().toString()) + "]("
                             + dir.getFileName() + "/" + Experiment.REPORT + ")",
                     r.path("scale").asText(), r.path("dataset").asText(), r.path("seeds").asInt(),
                     r.path("started").asText().replaceAll("T.*", ""),
-                    Experiment.duration(r.path("wallSeconds").asDouble()),
+                    Experiment.duration(r.path("trainingSeconds").asDouble()),
                     r.path("findings").path("verdict").asText());
         }
         List<String> lines = new ArrayList<>();
