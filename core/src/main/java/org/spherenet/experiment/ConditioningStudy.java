@@ -29,6 +29,9 @@ public final class ConditioningStudy implements Study {
 
     private static final int TEACHERS = 5;
 
+    /** Gradient spreads closer than this factor count as equal. */
+    private static final double SPREAD_MARGIN = 1.25;
+
     @Override
     public String name() {
         return "conditioning";
@@ -174,11 +177,15 @@ public final class ConditioningStudy implements Study {
                 + " / smallest median): CNN-9 %.1fx, SphereNet-9 %.1fx.", cnnSpread, sphereSpread));
         details.add(String.format(Locale.ROOT, "Median variation over time of a layer's gradient norm: CNN-9 %.2f,"
                 + " SphereNet-9 %.2f.", cnnVariation, sphereVariation));
-        boolean gradientsEven = sphereSpread < cnnSpread;
+        // spreads within a factor 1.25 of each other are taken as equal
+        boolean gradientsEven = sphereSpread * SPREAD_MARGIN < cnnSpread;
+        String evenness = gradientsEven ? "more even across layers in the SphereNet"
+                : sphereSpread > cnnSpread * SPREAD_MARGIN ? "less even across layers in the SphereNet"
+                        : "about as even across layers in both nets";
         String headline = "Hessian: " + (hessian.confirms() ? "better" : "not better") + " conditioned on the sphere;"
-                + " gradients: " + (gradientsEven ? "more" : "less") + " even across layers in the SphereNet. This"
-                + " scale " + (hessian.confirms() && gradientsEven ? "confirms" : hessian.confirms() || gradientsEven
-                        ? "partly confirms" : "does not confirm") + " the paper's conditioning argument.";
+                + " gradients: " + evenness + ". This scale " + (hessian.confirms() && gradientsEven ? "confirms"
+                        : hessian.confirms() || gradientsEven ? "partly confirms" : "does not confirm")
+                + " the paper's conditioning argument.";
         context.conclude(headline, details);
     }
 
