@@ -1,11 +1,10 @@
 package org.spherenet.experiment;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.LinkedHashMap;
+import java.util.Map;
 import org.knowm.xchart.XYChart;
 import org.spherenet.train.Charts;
 import org.spherenet.train.TrainConfig;
