@@ -15,7 +15,6 @@ ROUNDS="${ROUNDS:-2}"
 STEPS="${STEPS:-2}"       # timed steps for the large networks (the small ones use 5x)
 WARMUP="${WARMUP:-1}"
 python=/usr/bin/python3   # Debian's torch lives there, not in a pyenv python
-tuning="glibc.malloc.mmap_threshold=4294967295:glibc.malloc.trim_threshold=4294967295:glibc.malloc.arena_max=1"  # as bin/spherenet
 
 if ! "$python" -c 'import torch' 2>/dev/null; then
   echo "compare.sh: installing python3-torch (Debian) ..." >&2
@@ -39,8 +38,17 @@ load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 results="$(mktemp)"
 export OMP_NUM_THREADS="$THREADS"
 ours() { "$root/bin/spherenet" bench --threads "$THREADS" --json "$@"; }
-reference() { env -u GLIBC_TUNABLES "$python" "$root/bench/reference/bench.py" --threads "$THREADS" "$@"; }
-reference_tuned() { GLIBC_TUNABLES="$tuning" "$python" "$root/bench/reference/bench.py" --threads "$THREADS" "$@"; }
+# "reference" runs as a PyTorch user would run it; "reference-tuned" in bin/spherenet's native
+# environment (allocator and OpenMP settings, bin/native-env.sh), as ours does.
+reference() {
+  env -u GLIBC_TUNABLES -u LD_PRELOAD -u OMP_WAIT_POLICY \
+    "$python" "$root/bench/reference/bench.py" --threads "$THREADS" "$@"
+}
+reference_tuned() {
+  (. "$root/bin/native-env.sh" && exec "$python" "$root/bench/reference/bench.py" --threads "$THREADS" "$@")
+}
+environment="$(. "$root/bin/native-env.sh" &&
+  echo "${LD_PRELOAD:+$(basename "$LD_PRELOAD") preloaded, }GLIBC_TUNABLES=$GLIBC_TUNABLES, OMP_WAIT_POLICY=$OMP_WAIT_POLICY")"
 
 # label | sides | arguments (the same for every side). The default-environment reference is run
 # where a target needs it; the tuned one everywhere, as the like-for-like comparison.
@@ -100,5 +108,6 @@ else
 fi
 load="at the start $load_before, at the end $(cut -d' ' -f1-3 /proc/loadavg)"
 "$python" "$root/bench/table.py" "$results" "$root/docs/PERFORMANCE.md" \
-  --threads "$THREADS" --rounds "$rounds_done" --load "$load" --quiet "$quiet"
+  --threads "$THREADS" --rounds "$rounds_done" --load "$load" --quiet "$quiet" \
+  --environment "$environment"
 rm -f "$results"

@@ -69,6 +69,7 @@ def main():
     p.add_argument("--rounds", type=int)
     p.add_argument("--load")
     p.add_argument("--quiet")
+    p.add_argument("--environment")
     a = p.parse_args()
 
     # runs[(label, side)] = [result of round 1, round 2, ...], in the order they ran
@@ -97,6 +98,8 @@ def main():
     lines.append("")
     lines.append(f"- Machine: {machine()}.")
     lines.append(f"- Quiet: {a.quiet} (load average {a.load}).")
+    lines.append(f"- Environment of ours and reference-tuned (bin/native-env.sh): {a.environment}; "
+                 "reference: none of it (glibc's malloc untuned, OpenMP's default waits).")
     lines.append("- Training step = forward, loss (cross-entropy with label smoothing 0.1 + "
                  "orthogonality penalty), backward, Adam update with weight decay; one synthetic "
                  "batch; median ms over the timed steps. Memory = peak resident set of the process.")

@@ -37,7 +37,7 @@ public final class PlainNet {
     /** Builds the network. */
     public static SequentialBlock build(ModelSpec spec) {
         ConvStyle style = spec.style();
-        SequentialBlock net = new SequentialBlock();
+        SequentialBlock net = new ReleasingSequentialBlock();
         int[] depths = stageDepths(spec.depth());
         long height = spec.height();
         long width = spec.inputWidth();

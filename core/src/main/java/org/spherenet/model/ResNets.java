@@ -26,7 +26,7 @@ public final class ResNets {
         if (spec.depth() != 32) {
             throw new IllegalArgumentException("the CIFAR ResNet family has depth 32, got " + spec.depth());
         }
-        SequentialBlock net = new SequentialBlock();
+        SequentialBlock net = new ReleasingSequentialBlock();
         int root = spec.scaled(96);
         net.add(spec.style().unit(root, 3, 1, 1, true));
         addStages(net, spec, root, new int[] {96, 192, 384}, new int[] {5, 5, 5});
@@ -44,7 +44,7 @@ public final class ResNets {
             throw new IllegalArgumentException(
                     "the ImageNet ResNet family has depth 18 or 34, got " + spec.depth());
         }
-        SequentialBlock net = new SequentialBlock();
+        SequentialBlock net = new ReleasingSequentialBlock();
         int root = spec.scaled(64);
         net.add(spec.style().unit(root, 7, 2, 3, true));
         net.add(Pool.maxPool2dBlock(new Shape(3, 3), new Shape(2, 2), new Shape(1, 1)));
@@ -74,7 +74,7 @@ public final class ResNets {
 
     static Block basicUnit(ConvStyle style, int inChannels, int filters, int stride) {
         Block main =
-                new SequentialBlock()
+                new ReleasingSequentialBlock()
                         .add(style.unit(filters, 3, stride, 1, true))
                         .add(style.unit(filters, 3, 1, 1, false));
         Block shortcut =
@@ -82,7 +82,7 @@ public final class ResNets {
                         ? Blocks.identityBlock()
                         : new ConvStyle(Operator.plain(), false, false, true, style.batchNormStyle())
                                 .unit(filters, 1, stride, 0, false);
-        return new SequentialBlock()
+        return new ReleasingSequentialBlock()
                 .add(
                         new ParallelBlock(
                                 outputs ->

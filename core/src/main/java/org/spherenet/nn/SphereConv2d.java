@@ -89,7 +89,12 @@ public class SphereConv2d extends AbstractBlock implements SphereOperator {
      */
     public static NDArray sphereConv2d(
             NDArray input, NDArray weight, Angular angular, Shape stride, Shape padding) {
-        return angular.apply(cosine(input, weight, stride, padding));
+        NDArray cos = cosine(input, weight, stride, padding);
+        NDArray g = angular.apply(cos);
+        if (g != cos) {
+            cos.close();
+        }
+        return g;
     }
 
     /**
@@ -99,8 +104,9 @@ public class SphereConv2d extends AbstractBlock implements SphereOperator {
     public static NDArray cosine(NDArray input, NDArray weight, Shape stride, Shape padding) {
         // Normalise the small kernel before the convolution rather than dividing the big output.
         NDArray unitWeight = weight.div(Hypersphere.norm(weight, 1, 2, 3));
-        NDArray dots = Conv2d.conv2d(input, unitWeight, null, stride, padding).singletonOrThrow();
-        return dots.div(patchNorm(input, weight.getShape().slice(2), stride, padding));
+        try (NDArray dots = Conv2d.conv2d(input, unitWeight, null, stride, padding).singletonOrThrow()) {
+            return dots.div(patchNorm(input, weight.getShape().slice(2), stride, padding));
+        }
     }
 
     /**
@@ -109,7 +115,12 @@ public class SphereConv2d extends AbstractBlock implements SphereOperator {
      * convolution single-channel.
      */
     static NDArray patchNorm(NDArray input, Shape kernel, Shape stride, Shape padding) {
-        NDArray energy = input.square().sum(new int[] {1}, true);
+        NDArray energy;
+        // the squares are as large as the input and nothing keeps them (the sum's backward needs
+        // only their shape): free them now rather than when the step's scope closes
+        try (NDArray squares = input.square()) {
+            energy = squares.sum(new int[] {1}, true);
+        }
         NDArray ones = input.getManager().ones(new Shape(1, 1).addAll(kernel), input.getDataType());
         NDArray patchEnergy = Conv2d.conv2d(energy, ones, null, stride, padding).singletonOrThrow();
         return patchEnergy.add(Hypersphere.EPSILON).sqrt();
