@@ -4,9 +4,9 @@
 #
 # Allocator. With glibc's malloc, PyTorch's large tensors are either unmapped and faulted in again
 # every step (the default) or, with the tuning below, kept in a heap that fragments: a SphereNet-9
-# step at the authors' widths peaks at 3.4-3.7 GiB resident for 2.0 GiB of live memory. tcmalloc
-# (Debian's libtcmalloc-minimal4) keeps both away: 35 % less memory and 5-15 % faster steps
-# (docs/PERFORMANCE.md). It is used when installed, unless SPHERENET_ALLOCATOR=glibc.
+# step at the authors' widths peaks at 3.4-3.5 GiB resident for 1.4 GiB of live tensors. tcmalloc
+# (Debian's libtcmalloc-minimal4) avoids both: 1.7 GiB, and steps as fast or faster
+# (docs/PERFORMANCE.md, "Memory"). It is used when installed, unless SPHERENET_ALLOCATOR=glibc.
 if [ "${SPHERENET_ALLOCATOR:-tcmalloc}" = tcmalloc ] && [ -z "${LD_PRELOAD:-}" ]; then
   for lib in /usr/lib/*-linux-gnu/libtcmalloc_minimal.so.4 /usr/lib64/libtcmalloc_minimal.so.4; do
     if [ -f "$lib" ]; then

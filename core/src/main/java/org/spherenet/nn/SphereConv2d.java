@@ -89,9 +89,11 @@ public class SphereConv2d extends AbstractBlock implements SphereOperator {
      */
     public static NDArray sphereConv2d(
             NDArray input, NDArray weight, Angular angular, Shape stride, Shape padding) {
+        // Intermediates are closed as soon as they are used: DJL would keep them to the end of the
+        // step, while autograd keeps what its backward needs and frees it layer by layer.
         NDArray cos = cosine(input, weight, stride, padding);
         NDArray g = angular.apply(cos);
-        if (g != cos) {
+        if (g != cos) { // the cosine operator returns the cosine itself
             cos.close();
         }
         return g;
