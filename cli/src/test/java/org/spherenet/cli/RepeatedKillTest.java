@@ -26,6 +26,7 @@ import org.spherenet.train.TrainedModel;
 class RepeatedKillTest {
 
     private static final int KILLS = 4;
+    private static final int MAX_AIMED_RETRIES = 8;
     private static final long ITERATIONS = 40;
 
     private static Process launch(Path runs, Path dir, int n) throws IOException {
@@ -70,14 +71,19 @@ class RepeatedKillTest {
         Path latest = dir.resolve(RunCheckpoints.LATEST);
         long restoredBefore = 0;
         int midWrite = 0;
-        for (int kill = 0; kill < KILLS; kill++) {
+        int launches = 0;
+        // four kills, alternately at a random moment and aimed at a checkpoint write; a write lasts
+        // a few milliseconds, so an aimed kill can come too late: more aimed kills follow (at most
+        // MAX_AIMED_RETRIES) until one has landed inside a write
+        for (int kill = 0; kill < KILLS || (midWrite == 0 && kill < KILLS + MAX_AIMED_RETRIES); kill++) {
+            boolean aimed = kill % 2 == 1 || kill >= KILLS;
             long before = modified(latest);
             Process process = launch(runs, dir, kill);
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
             while (modified(latest) == before && process.isAlive() && System.nanoTime() < deadline) {
                 Thread.sleep(5); // starting up: until this launch writes its first checkpoint
             }
-            if (kill % 2 == 0) {
+            if (!aimed) {
                 Thread.sleep(random.nextInt(400)); // a random moment of training
             } else {
                 Thread.sleep(random.nextInt(100));
@@ -89,6 +95,7 @@ class RepeatedKillTest {
             process.destroyForcibly().waitFor(); // SIGKILL
             boolean duringWrite = writingCheckpoint(dir);
             midWrite += duringWrite ? 1 : 0;
+            launches = kill + 1;
 
             try (TrainedModel model = TrainedModel.load(dir)) { // falls back as a resume does
                 long restored = model.restored().iteration();
@@ -102,11 +109,11 @@ class RepeatedKillTest {
         assertThat(restoredBefore).as("killed before the end").isLessThan(ITERATIONS);
         assertThat(midWrite).as("kills that landed while a checkpoint was written").isPositive();
 
-        Process last = launch(runs, dir, KILLS);
+        Process last = launch(runs, dir, launches);
         assertThat(last.waitFor(3, TimeUnit.MINUTES)).isTrue();
-        String log = Files.readString(runs.resolve("launch-" + KILLS + ".log"));
+        String log = Files.readString(runs.resolve("launch-" + launches + ".log"));
         assertThat(last.exitValue()).as(log).isZero();
-        for (int n = 0; n <= KILLS; n++) {
+        for (int n = 0; n <= launches; n++) {
             assertThat(Files.readString(runs.resolve("launch-" + n + ".log")))
                     .doesNotContain("Exception").doesNotContain("\tat ");
         }
