@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.training.loss.Loss;
 import org.spherenet.nn.Angular;
+import org.spherenet.nn.Constant;
 
 /**
  * GA-Softmax, the generalised angular softmax loss: logits {@code |f| g(theta_j)} for the other
@@ -104,7 +105,8 @@ public class GaSoftmaxLoss extends Loss {
         NDArray trueG = g.mul(oneHot).sum(new int[] {1}, true);
         NDArray target = angular.applyWithMargin(trueCos, margin);
         if (lambda > 0) {
-            target = target.add(trueG.mul(lambda)).div(1 + lambda);
+            target = target.add(trueG.mul(Constant.like(trueG, lambda)))
+                    .div(Constant.like(trueG, 1 + lambda));
         }
         // replace g by the target in each row's true-class column
         return g.add(oneHot.mul(target.sub(trueG))).mul(featureNorms);

@@ -22,8 +22,10 @@ final class CosineAngular implements Angular {
         if (margin == 1) {
             return cos;
         }
-        NDArray mTheta = Hypersphere.angle(cos).mul(margin);
-        NDArray q = mTheta.div(Math.PI).floor();
+        NDArray theta = Hypersphere.angle(cos);
+        NDArray mTheta = theta.mul(Constant.like(theta, margin));
+        // q is piecewise constant (no gradient), so it is computed off the graph
+        NDArray q = mTheta.stopGradient().div(Math.PI).floor();
         // (-1)^q for integer-valued q: 1 - 2 * (q mod 2)
         NDArray sign = q.mod(2).mul(-2).add(1);
         return mTheta.cos().mul(sign).sub(q.mul(2));

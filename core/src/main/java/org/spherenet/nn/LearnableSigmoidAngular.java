@@ -44,9 +44,11 @@ final class LearnableSigmoidAngular implements Angular {
         dims[0] = kappa.size();
         NDArray k = kappa.abs().add(K_FLOOR).reshape(new Shape(dims));
         // pi/2 - m theta = m (pi/2 - theta) + (1 - m) pi/2
-        NDArray numerator =
-                complement.mul(margin).add((1 - margin) * Math.PI / 2).div(k.mul(2)).tanh();
-        NDArray denominator = k.mul(4).pow(-1).mul(Math.PI).tanh();
+        NDArray numerator = complement.mul(Constant.like(complement, margin))
+                .add((1 - margin) * Math.PI / 2)
+                .div(k.mul(Constant.like(k, 2)))
+                .tanh();
+        NDArray denominator = Constant.like(k, Math.PI).div(k.mul(Constant.like(k, 4))).tanh();
         return numerator.div(denominator);
     }
 

@@ -23,7 +23,8 @@ final class LinearAngular implements Angular {
     public NDArray applyWithMargin(NDArray cos, double margin) {
         // 1 - (2m/pi) theta = (2m/pi) (pi/2 - theta) + 1 - m; asin's backward needs its input, not
         // its output, so the scaling can be in place (no extra full-size array)
-        NDArray g = Hypersphere.complementAngle(cos).muli(SLOPE * margin);
+        NDArray g = Hypersphere.complementAngle(cos);
+        g.muli(Constant.like(g, SLOPE * margin));
         return margin == 1 ? g : g.addi(1 - margin);
     }
 

@@ -31,7 +31,8 @@ public final class OrthogonalityRegularizer {
         NDArray w = weight.reshape(out, -1);
         NDArray gram = w.matMul(w.transpose());
         NDArray identity = gram.getManager().eye((int) out, (int) out, 0, gram.getDataType());
-        return times(gram.sub(identity).square().sum(), 0.5);
+        NDArray squares = gram.sub(identity).square().sum();
+        return squares.mul(Constant.like(squares, 0.5));
     }
 
     /**
@@ -49,15 +50,7 @@ public final class OrthogonalityRegularizer {
         for (NDArray w : weights.subList(1, weights.size())) {
             total = total.add(penalty(w));
         }
-        return times(total, coefficient);
-    }
-
-    /**
-     * {@code scalar * c} in the scalar's own type: multiplying a 0-d array by a double would
-     * promote the result to float64.
-     */
-    private static NDArray times(NDArray scalar, double c) {
-        return scalar.mul(scalar.getManager().create(c).toType(scalar.getDataType(), false));
+        return total.mul(Constant.like(total, coefficient));
     }
 
     /** The kernels of every {@link SphereOperator} inside {@code block} (depth first). */

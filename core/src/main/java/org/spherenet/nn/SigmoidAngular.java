@@ -32,11 +32,13 @@ final class SigmoidAngular implements Angular {
         // with pi/2 - m theta = m (pi/2 - theta) + (1 - m) pi/2
         // in place up to tanh, whose backward needs its output (so the last division is not);
         // nothing keeps tanh's input, so it is freed at once instead of at the end of the step
-        try (NDArray z = Hypersphere.complementAngle(cos).muli(margin / (2 * k))) {
+        try (NDArray z = Hypersphere.complementAngle(cos)) {
+            z.muli(Constant.like(z, margin / (2 * k)));
             if (margin != 1) {
                 z.addi((1 - margin) * Math.PI / (4 * k));
             }
-            return z.tanh().div(Math.tanh(Math.PI / (4 * k)));
+            NDArray t = z.tanh();
+            return t.div(Constant.like(t, Math.tanh(Math.PI / (4 * k))));
         }
     }
 

@@ -1,6 +1,7 @@
 package org.spherenet.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -43,6 +44,12 @@ final class ArrayIO {
         }
         byte[] bytes = new byte[length];
         in.readFully(bytes);
-        target.set(ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder()).asFloatBuffer());
+        float[] values = new float[length / 4];
+        ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder()).asFloatBuffer().get(values);
+        // copied into the target's own memory: NDArray.set(Buffer) would make the target use a
+        // Java buffer's memory, alive only as long as that handle (see Gradients.reset)
+        try (NDArray loaded = target.getManager().create(values, target.getShape())) {
+            target.set(new NDIndex("..."), loaded);
+        }
     }
 }
