@@ -37,7 +37,8 @@ public record ConvStyle(
     /** A unit with its own BatchNorm switch (the authors' fc6 has one). */
     public Block unit(
             int filters, int kernel, int stride, int padding, boolean relu, boolean withBatchNorm) {
-        SequentialBlock unit = new ReleasingSequentialBlock().add(conv(filters, kernel, stride, padding));
+        SequentialBlock unit =
+                new ReleasingSequentialBlock().add(conv(filters, kernel, stride, padding));
         if (withBatchNorm) {
             unit.add(batchNormStyle.block());
         }

@@ -106,7 +106,8 @@ public class SphereConv2d extends AbstractBlock implements SphereOperator {
     public static NDArray cosine(NDArray input, NDArray weight, Shape stride, Shape padding) {
         // Normalise the small kernel before the convolution rather than dividing the big output.
         NDArray unitWeight = weight.div(Hypersphere.norm(weight, 1, 2, 3));
-        try (NDArray dots = Conv2d.conv2d(input, unitWeight, null, stride, padding).singletonOrThrow()) {
+        try (NDArray dots =
+                Conv2d.conv2d(input, unitWeight, null, stride, padding).singletonOrThrow()) {
             return dots.div(patchNorm(input, weight.getShape().slice(2), stride, padding));
         }
     }
