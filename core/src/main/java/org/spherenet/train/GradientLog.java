@@ -45,11 +45,8 @@ public final class GradientLog implements TrainingListener {
 
     @Override
     public void onStart(TrainConfig config, long startIteration) {
-        try {
-            read(dir).stream().filter(r -> r.iteration() <= startIteration).forEach(rows::add);
-        } catch (IOException e) {
-            throw new RunFolderException(dir.resolve(FILE), "unreadable gradient log: " + RunFolder.firstLine(e.getMessage()));
-        }
+        rows.addAll(JsonLines.readUpTo(dir.resolve(FILE), Row.class, Row::iteration, startIteration,
+                "gradient log"));
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.ToLongFunction;
 
 /**
  * The run logs' format: one JSON object per line. The logs are small, so a file is read whole and
@@ -28,6 +29,23 @@ final class JsonLines {
             }
         }
         return rows;
+    }
+
+    /**
+     * The rows of a run's log up to iteration {@code last}: a resumed run drops the rows written
+     * after its checkpoint, so that the log matches an uninterrupted run. An unreadable log is a
+     * {@link RunFolderException} naming the file and {@code what} it holds.
+     */
+    static <T> List<T> readUpTo(Path file, Class<T> type, ToLongFunction<T> iteration, long last,
+            String what) {
+        try {
+            List<T> rows = read(file, type);
+            rows.removeIf(row -> iteration.applyAsLong(row) > last);
+            return rows;
+        } catch (IOException e) {
+            throw new RunFolderException(
+                    file, "unreadable " + what + ": " + RunFolder.firstLine(e.getMessage()));
+        }
     }
 
     /** Replaces {@code file} with {@code rows}, one per line. */

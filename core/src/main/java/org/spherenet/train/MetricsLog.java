@@ -29,15 +29,8 @@ public final class MetricsLog implements TrainingListener {
 
     @Override
     public void onStart(TrainConfig config, long startIteration) {
-        try {
-            for (Metrics m : read(dir)) {
-                if (m.iteration() <= startIteration) {
-                    rows.add(m);
-                }
-            }
-        } catch (IOException e) {
-            throw new RunFolderException(dir.resolve(JSONL), "unreadable metrics: " + RunFolder.firstLine(e.getMessage()));
-        }
+        rows.addAll(JsonLines.readUpTo(dir.resolve(JSONL), Metrics.class, Metrics::iteration,
+                startIteration, "metrics"));
     }
 
     @Override
