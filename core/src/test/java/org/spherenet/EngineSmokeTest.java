@@ -25,9 +25,11 @@ class EngineSmokeTest {
     }
 
     /**
-     * The libtorch builds 2.4-2.7 that DJL ships compute wrong float32 conv2d input gradients on
-     * this project's CPUs (AMD EPYC, AVX-512): about one case in five of these is off by 20-100%.
-     * Compare float32 with float64 over the shapes that showed it, several times.
+     * Float32 conv2d gradients agree with float64. The project once pinned libtorch 2.1.1 because
+     * DJL's 2.4-2.7.1 builds seemed to get about one case in five of these wrong on this project's
+     * CPUs (AMD EPYC, AVX-512); it did not reproduce on 2.7.1 (2026-11-30: every case exact, alone
+     * and inside the whole suite), and that finding predates the fix of freed scalar constants
+     * ({@code Constant}). This stays as the guard. Several shapes, several times.
      */
     @Test
     void float32ConvolutionGradientsMatchFloat64() {
