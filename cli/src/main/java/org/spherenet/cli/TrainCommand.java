@@ -158,9 +158,12 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** Records in config.json which images the run is evaluated on, for --resume and eval to check. */
+    /** Records in config.json which images the run is tested on (image-folder), for --resume and eval to check. */
     private static TrainConfig recordHeldOut(TrainConfig config, Training training) {
         config.heldOut = training.heldOut();
+        if (config.heldOut != null) {
+            System.err.println("spherenet: testing on " + config.heldOut + ", never trained on");
+        }
         return config;
     }
 

@@ -141,8 +141,9 @@ public final class ImageFolderDataset extends ImageDataset {
                     out[i] = !out[i];
                 }
                 train = train.select(out);
-                source = "held out" + (layout.train().equals(root) ? "" : " of train/") + ": "
-                        + valFraction + " of each class, seed " + splitSeed;
+                source = valFraction + " of each class"
+                        + (layout.train().equals(root) ? "" : " of train/")
+                        + " held out by seed " + splitSeed;
             }
             boolean evaluating = getUsage() != Usage.TRAIN;
             if (evaluating) {

@@ -116,6 +116,16 @@ public final class Training implements AutoCloseable {
         return testSet.heldOutDescription();
     }
 
+    /** The images the run trains on (tests). */
+    ImageDataset trainSet() {
+        return trainSet;
+    }
+
+    /** The images {@code evaluate} measures the test accuracy on (tests). */
+    ImageDataset testSet() {
+        return testSet;
+    }
+
     /** A description of the network that a checkpoint must match. */
     public String architecture() {
         return spec.toString();

@@ -87,7 +87,7 @@ class ImageFolderSplitTest {
         assertThat(paths(open(Usage.TEST, 0.25, 7, 1))).isEqualTo(heldOut);
         assertThat(paths(open(Usage.VALIDATION, 0.25, 7, 1))).isEqualTo(heldOut);
         assertThat(train.heldOutDescription()).isEqualTo(test.heldOutDescription())
-                .startsWith("held out: 0.25 of each class, seed 7 (8 images, sha256 ");
+                .startsWith("0.25 of each class held out by seed 7 (8 images, sha256 ");
         Set<Set<String>> splits = new HashSet<>();
         for (long seed = 1; seed <= 4; seed++) {
             splits.add(paths(open(Usage.TEST, 0.25, seed, 1)));
@@ -143,7 +143,7 @@ class ImageFolderSplitTest {
         Set<String> heldOut = paths(open(Usage.TEST, 0.2, 1, 1));
         assertThat(heldOut).hasSize(4).allMatch(p -> p.startsWith("train/"));
         assertThat(paths(open(Usage.TRAIN, 0.2, 1, 1))).hasSize(16).doesNotContainAnyElementsOf(heldOut);
-        assertThat(open(Usage.TEST, 0.2, 1, 1).heldOutDescription()).startsWith("held out of train/: 0.2");
+        assertThat(open(Usage.TEST, 0.2, 1, 1).heldOutDescription()).startsWith("0.2 of each class of train/ held out by seed 1 (4 images");
     }
 
     @Test
