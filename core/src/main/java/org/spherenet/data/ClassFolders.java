@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -73,6 +74,27 @@ record ClassFolders(List<String> classNames, List<Path> files, int[] labels) {
                 classNames,
                 IntStream.of(kept).mapToObj(files::get).collect(Collectors.toUnmodifiableList()),
                 IntStream.of(kept).map(i -> labels[i]).toArray());
+    }
+
+    /**
+     * Returns the same images taken class by class in turn: the first of every class, then the
+     * second of every class that has one, and so on; any prefix is as stratified as it can be.
+     *
+     * @return the reordered images
+     */
+    ClassFolders interleaved() {
+        int[] seen = new int[classNames.size()];
+        int[] round = new int[labels.length]; // the image's position within its class
+        for (int i = 0; i < labels.length; i++) {
+            round[i] = seen[labels[i]]++;
+        }
+        int[] order = IntStream.range(0, labels.length).boxed()
+                .sorted(Comparator.<Integer>comparingInt(i -> round[i]).thenComparingInt(i -> labels[i]))
+                .mapToInt(Integer::intValue).toArray();
+        return new ClassFolders(
+                classNames,
+                IntStream.of(order).mapToObj(files::get).collect(Collectors.toUnmodifiableList()),
+                IntStream.of(order).map(i -> labels[i]).toArray());
     }
 
     /** The non-hidden sub-folders of {@code dir}, sorted. */

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * {@code root/val/} (or {@code root/test/}) when present; otherwise {@code optValFraction} of each
  * class of {@code root/<class>/} (or of {@code root/train/<class>/}) is held out, stratified and
  * chosen by {@code optSeed} ({@link Subsets#heldOutPerClass}). {@code optFraction} then subsets the
- * part read. {@link #heldOutDescription()} identifies the held-out images, so that a run can check
+ * part read. The held-out part is read class by class in turn (the first image of each class, then
+ * the second, ...), so that its first N images are stratified. {@link #heldOutDescription()} identifies the held-out images, so that a run can check
  * it is evaluated on the same ones when resumed. {@code optAllImages(true)} reads every image of
  * {@code root/<class>/} whatever the usage (a folder kept apart for evaluation).
  *
@@ -149,7 +150,8 @@ public final class ImageFolderDataset extends ImageDataset {
             if (evaluating) {
                 checkHeldOut(layout, train, heldOut);
             }
-            part = evaluating ? heldOut : train;
+            // evaluated class by class in turn, so that --eval-limit's first N images are stratified
+            part = evaluating ? heldOut.interleaved() : train;
             heldOutDescription = source + " (" + heldOut.files().size() + " images, sha256 "
                     + pathDigest(heldOut.files()) + ")";
         }
@@ -236,7 +238,7 @@ public final class ImageFolderDataset extends ImageDataset {
             if (!skipUnreadable) {
                 throw new DataException(files.get(i), unreadable.get(files.get(i)));
             }
-            i = labels[(i + 1) % labels.length] == label ? (i + 1) % labels.length : firstOf(label);
+            i = nextOfClass(i, label);
             if (i == item) {
                 throw new DataException(
                         files.get(item).getParent(), "no readable image in class folder");
@@ -259,13 +261,13 @@ public final class ImageFolderDataset extends ImageDataset {
         }
     }
 
-    private int firstOf(int label) {
-        for (int i = 0; i < labels.length; i++) {
-            if (labels[i] == label) {
-                return i;
+    /** The next item of class {@code label} after {@code item}, wrapping around. */
+    private int nextOfClass(int item, int label) {
+        for (int j = (item + 1) % labels.length; ; j = (j + 1) % labels.length) {
+            if (labels[j] == label) {
+                return j;
             }
         }
-        throw new AssertionError(label);
     }
 
     /** Builds an {@link ImageFolderDataset}. */

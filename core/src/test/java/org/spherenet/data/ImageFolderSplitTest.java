@@ -79,6 +79,9 @@ class ImageFolderSplitTest {
                 Map.entry("a", 15L), Map.entry("b", 5L), Map.entry("c", 1L), Map.entry("d", 1L));
         assertThat(test.getClassNames()).isEqualTo(train.getClassNames()).containsExactly("a", "b", "c", "d");
         assertThat(test.size()).isEqualTo(8);
+        // evaluated class by class in turn: --eval-limit's first images are stratified
+        assertThat(java.util.stream.IntStream.range(0, 8).map(test::label).toArray())
+                .containsExactly(0, 1, 2, 0, 1, 0, 0, 0);
         for (int i = 0; i < test.size(); i++) {
             assertThat(test.getClassNames().get(test.label(i)))
                     .isEqualTo(test.getFiles().get(i).getParent().getFileName().toString());
@@ -125,6 +128,22 @@ class ImageFolderSplitTest {
                 "val/cat/img000.png", "val/cat/img001.png", "val/dog/img000.png");
         assertThat(test.getClassNames()).containsExactly("cat", "dog");
         assertThat(test.heldOutDescription()).startsWith("val/ (3 images, sha256 ");
+    }
+
+    @Test
+    void anUnreadableHeldOutImageIsReplacedByTheNextOfItsClassInTheInterleavedOrder() throws IOException {
+        images(root.resolve("train/a"), 1);
+        images(root.resolve("train/b"), 1);
+        images(root.resolve("val/a"), 2);
+        images(root.resolve("val/b"), 2);
+        Files.write(root.resolve("val/a/img000.png"), new byte[] {1, 2, 3});
+        ImageFolderDataset test = ImageFolderDataset.builder().setRoot(root).optUsage(Usage.TEST)
+                .optImageSize(4).optSkipUnreadable(true).setSampling(4, false).build();
+        test.prepare();
+        assertThat(test.getFiles()).extracting(p -> root.relativize(p).toString()).containsExactly(
+                "val/a/img000.png", "val/b/img000.png", "val/a/img001.png", "val/b/img001.png");
+        assertThat(test.sample(0, 0).pixels()).containsExactly(test.sample(2, 0).pixels());
+        assertThat(test.label(0)).isZero();
     }
 
     @Test
