@@ -8,6 +8,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import javax.imageio.ImageIO;
@@ -31,7 +32,7 @@ class ImageFolderCliTest {
     }
 
     private String[] train(Path data, String... more) {
-        List<String> args = new java.util.ArrayList<>(List.of("train", "--runs", tmp.resolve("runs").toString(),
+        List<String> args = new ArrayList<>(List.of("train", "--runs", tmp.resolve("runs").toString(),
                 "--name", "r", "--dataset", "image-folder", "--data", data.toString(), "--width", "0.0625",
                 "--batch-size", "4", "--iterations", "2", "--eval-every", "2", "--checkpoint-every", "2"));
         args.addAll(List.of(more));
@@ -80,7 +81,7 @@ class ImageFolderCliTest {
                 .mapToLong(Long::parseLong).sum();
         assertThat(evaluated).as("the confusion matrix counts the 6 held-out images").isEqualTo(6);
 
-        images(data.resolve("a"), 16); // one more image: the folder would split differently
+        images(data.resolve("a"), 16); // one more image of a: seed 1 now holds out other images of a
         assertUserError(run("eval", run.toString()), "the held-out images are not those this run was evaluated on");
         assertUserError(run("train", "--resume", run.toString()), "the folder changed since the run started");
     }

@@ -28,9 +28,10 @@ import org.slf4j.LoggerFactory;
  * class of {@code root/<class>/} (or of {@code root/train/<class>/}) is held out, stratified and
  * chosen by {@code optSeed} ({@link Subsets#heldOutPerClass}). {@code optFraction} then subsets the
  * part read. The held-out part is read class by class in turn (the first image of each class, then
- * the second, ...), so that its first N images are stratified. {@link #heldOutDescription()} identifies the held-out images, so that a run can check
- * it is evaluated on the same ones when resumed. {@code optAllImages(true)} reads every image of
- * {@code root/<class>/} whatever the usage (a folder kept apart for evaluation).
+ * the second, ...), so that its first N images are stratified. {@link #heldOutDescription()}
+ * identifies the held-out images, so that a run can check it is evaluated on the same ones when
+ * resumed. {@code optAllImages(true)} reads every image of {@code root/<class>/} whatever the usage
+ * (a folder kept apart for evaluation).
  *
  * <p>Images ({@code .png .jpg .jpeg .bmp .gif}, format recognised from the content by {@code
  * javax.imageio}) are decoded when a sample is requested, so the folder may be larger than memory.
