@@ -3,6 +3,7 @@ package org.spherenet.cli;
 import ai.djl.training.dataset.Dataset.Usage;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import org.spherenet.data.Datasets;
 import org.spherenet.data.ImageDataset;
@@ -25,17 +26,22 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--dataset", description = "Dataset (default: the run's).")
     String dataset;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "Folder holding the dataset (default: the run's, then search).")
+    @Option(names = "--data", paramLabel = "DIR", description = {"Folder holding the dataset (default: the run's, then search).",
+            "An image folder is evaluated on its val/ or test/ part, or on the part the run's --val-fraction and --seed hold out."})
     Path data;
 
     @Override
     public Integer call() throws Exception {
         TrainConfig config = RunFolder.readConfig(runDir);
         String name = dataset != null ? dataset : config.dataset;
-        Path dir = data != null ? data : config.dataDir == null ? null : Path.of(config.dataDir);
+        Path runData = config.dataDir == null ? null : Path.of(config.dataDir).normalize();
+        Path dir = data != null ? data.toAbsolutePath().normalize() : runData;
         try (TrainedModel model = TrainedModel.load(runDir)) {
             TrainCommand.warnIfFallenBack(model.restored());
-            ImageDataset test = Datasets.open(name, Usage.TEST, dir, null, 1, config.seed, 256);
+            ImageDataset test = Datasets.open(name, Usage.TEST, dir, null, 1, config.valFraction, config.seed, 256);
+            if (name.equals(config.dataset) && Objects.equals(dir, runData)) {
+                config.checkHeldOut(test); // the run's own folder: the images it was evaluated on
+            }
             if (test.getClassNames().size() != model.info().classNames().size()) {
                 throw new IllegalArgumentException(name + " has " + test.getClassNames().size()
                         + " classes, the model " + model.info().classNames().size());

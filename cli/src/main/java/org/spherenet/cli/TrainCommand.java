@@ -70,6 +70,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--fraction", description = "Share of the training set used (default: ${DEFAULT-VALUE}).")
     double fraction = DEFAULTS.dataFraction;
 
+    @Option(names = "--val-fraction", description = "image-folder without val/ or test/: share of each class held out"
+            + " for evaluation, never trained on, chosen by --seed (default: ${DEFAULT-VALUE}).")
+    double valFraction = DEFAULTS.valFraction;
+
     @Option(names = "--augmentation", description = "none, flip, cifar-plus (default: ${DEFAULT-VALUE}).")
     String augmentation = DEFAULTS.augmentation;
 
@@ -149,9 +153,18 @@ final class TrainCommand implements Callable<Integer> {
         RunFolder.requireNew(dir);
         // read the data and build the network before anything is written
         try (Training training = newTraining(config, dir);
-                RunFolder folder = RunFolder.create(dir, config)) {
+                RunFolder folder = RunFolder.create(dir, recordHeldOut(config, training))) {
             return train(training, folder);
         }
+    }
+
+    /** Records in config.json which images the run is tested on (image-folder), for --resume and eval to check. */
+    private static TrainConfig recordHeldOut(TrainConfig config, Training training) {
+        config.heldOut = training.heldOut();
+        if (config.heldOut != null) {
+            System.err.println("spherenet: testing on " + config.heldOut + ", never trained on");
+        }
+        return config;
     }
 
     /** One line on stderr when the latest checkpoint was damaged and the previous one used. */
@@ -217,6 +230,7 @@ final class TrainCommand implements Callable<Integer> {
         c.dataset = dataset;
         c.dataDir = data == null ? null : data.toAbsolutePath().toString();
         c.dataFraction = fraction;
+        c.valFraction = valFraction;
         c.augmentation = augmentation;
         c.batchSize = batchSize;
         c.iterations = iterations;

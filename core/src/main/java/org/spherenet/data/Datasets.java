@@ -57,7 +57,9 @@ public final class Datasets {
      * @param dataDir the {@code --data} folder, or null
      * @param augmentation applied to every sample, or null
      * @param fraction share of each class kept, (0, 1]
-     * @param seed fixes shuffling and augmentation
+     * @param valFraction share of each class an image folder without {@code val/} or {@code
+     *     test/} holds out for evaluation, (0, 1); other datasets have fixed test files
+     * @param seed fixes shuffling and augmentation, and which images an image folder holds out
      * @param batchSize the batch size; the training split is shuffled per epoch and drops the last
      *     partial batch, the test split is read in order and keeps it
      */
@@ -67,13 +69,17 @@ public final class Datasets {
             Path dataDir,
             Augmentation augmentation,
             double fraction,
+            double valFraction,
             long seed,
             int batchSize)
             throws java.io.IOException {
         boolean train = usage == Usage.TRAIN;
+        ImageDataset.ImageBuilder<?> builder = builder(name, dataDir);
+        if (builder instanceof ImageFolderDataset.Builder folder) {
+            folder.optValFraction(valFraction); // the only dataset without fixed test files
+        }
         ImageDataset dataset =
-                builder(name, dataDir)
-                        .optUsage(usage)
+                builder.optUsage(usage)
                         .optAugmentation(augmentation)
                         .optFraction(fraction)
                         .optSeed(seed)

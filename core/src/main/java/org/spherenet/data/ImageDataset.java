@@ -33,7 +33,8 @@ import java.util.concurrent.ExecutorService;
  * not used for images, which are always stacked.
  *
  * <p><b>Subsets.</b> {@code optFraction(f)} keeps the first {@code round(f * n_c)} samples of each
- * class c (file order); DJL's {@code optLimit(n)} then keeps the first n of those.
+ * class c (file order) of the split read, never touching the other split; DJL's {@code optLimit(n)}
+ * then keeps the first n of those.
  */
 public abstract class ImageDataset extends RandomAccessDataset {
 
@@ -90,6 +91,17 @@ public abstract class ImageDataset extends RandomAccessDataset {
      * @return the class names
      */
     public abstract List<String> getClassNames();
+
+    /**
+     * Identifies the images held out for evaluation when the dataset splits them off its own
+     * images ({@link ImageFolderDataset}), so that a resumed or re-evaluated run can check they
+     * are still the same; null when the test split is fixed files.
+     *
+     * @return the description, or null
+     */
+    public String heldOutDescription() {
+        return null;
+    }
 
     /**
      * Returns the usage (train or test split) this dataset was built for.
@@ -215,7 +227,13 @@ public abstract class ImageDataset extends RandomAccessDataset {
         return selection.length;
     }
 
-    private int item(long index) {
+    /**
+     * Returns the item (the index in file order) of sample {@code index}.
+     *
+     * @param index the sample index, 0..size()-1
+     * @return the item
+     */
+    protected final int item(long index) {
         if (index < 0 || index >= size()) {
             throw new IndexOutOfBoundsException("index " + index + " outside 0.." + (size() - 1));
         }

@@ -2,25 +2,36 @@ package org.spherenet.data;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
+import java.util.stream.LongStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Images in one sub-folder per class ({@code root/<class>/<image>}), as torchvision's {@code
- * ImageFolder}: the class index is the position of the folder name in the sorted list of
- * sub-folders, files are taken in sorted order. Samples are RGB (3, size, size); grey images are
- * replicated to three channels.
+ * Images in one sub-folder per class, as torchvision's {@code ImageFolder}: the class index is the
+ * position of the folder name in the sorted list of sub-folders, files are taken in sorted order.
+ * Samples are RGB (3, size, size); grey images are replicated to three channels.
+ *
+ * <p><b>Training and held-out images never mix.</b> The TRAIN usage reads the training part, TEST
+ * and VALIDATION the held-out part, found by {@link ImageFolderLayout}: {@code root/train/} with
+ * {@code root/val/} (or {@code root/test/}) when present; otherwise {@code optValFraction} of each
+ * class of {@code root/<class>/} (or of {@code root/train/<class>/}) is held out, stratified and
+ * chosen by {@code optSeed} ({@link Subsets#heldOutPerClass}). {@code optFraction} then subsets the
+ * part read. The held-out part is read class by class in turn (the first image of each class, then
+ * the second, ...), so that its first N images are stratified. {@link #heldOutDescription()}
+ * identifies the held-out images, so that a run can check it is evaluated on the same ones when
+ * resumed. {@code optAllImages(true)} reads every image of {@code root/<class>/} whatever the usage
+ * (a folder kept apart for evaluation).
  *
  * <p>Images ({@code .png .jpg .jpeg .bmp .gif}, format recognised from the content by {@code
  * javax.imageio}) are decoded when a sample is requested, so the folder may be larger than memory.
@@ -36,18 +47,24 @@ import org.slf4j.LoggerFactory;
 public final class ImageFolderDataset extends ImageDataset {
 
     private static final Logger logger = LoggerFactory.getLogger(ImageFolderDataset.class);
-    private static final Set<String> EXTENSIONS = Set.of("png", "jpg", "jpeg", "bmp", "gif");
+
+    /** The share of each class held out when the folder has no {@code val/} or {@code test/}. */
+    public static final double DEFAULT_VAL_FRACTION = 0.1;
 
     private final Path root;
     private final int size;
     private final int resize;
     private final boolean skipUnreadable;
     private final long maxPixels;
+    private final double valFraction;
+    private final boolean allImages;
+    private final long splitSeed;
     /** Files that failed to decode, with the reason. */
     private final Map<Path, String> unreadable = new ConcurrentHashMap<>();
     private List<String> classNames;
     private List<Path> files;
     private int[] labels;
+    private String heldOutDescription;
 
     private ImageFolderDataset(Builder builder) {
         super(builder);
@@ -56,6 +73,9 @@ public final class ImageFolderDataset extends ImageDataset {
         this.resize = builder.resize > 0 ? builder.resize : Math.round(builder.size * 256f / 224f);
         this.skipUnreadable = builder.skipUnreadable;
         this.maxPixels = builder.maxPixels;
+        this.valFraction = builder.valFraction;
+        this.allImages = builder.allImages;
+        this.splitSeed = builder.seed;
         if (resize < size) {
             throw new IllegalArgumentException(
                     "resize " + resize + " is smaller than size " + size);
@@ -72,12 +92,14 @@ public final class ImageFolderDataset extends ImageDataset {
     }
 
     /**
-     * Returns the image files in index order (after {@code prepare()}).
+     * Returns the image file of every sample, in index order (after {@code prepare()}).
      *
      * @return the files
      */
     public List<Path> getFiles() {
-        return files;
+        return LongStream.range(0, size())
+                .mapToObj(i -> files.get(item(i)))
+                .collect(Collectors.toUnmodifiableList());
     }
 
     @Override
@@ -90,45 +112,106 @@ public final class ImageFolderDataset extends ImageDataset {
         return labels;
     }
 
+    /**
+     * Describes the held-out images: where they come from, how many, and a SHA-256 of their paths
+     * relative to the root (after {@code prepare()}; null with {@code optAllImages(true)}).
+     */
+    @Override
+    public String heldOutDescription() {
+        return heldOutDescription;
+    }
+
     @Override
     protected void load() throws IOException {
-        if (!Files.isDirectory(root)) {
-            throw new DataException(root, "missing folder");
-        }
-        List<Path> classDirs;
-        try (Stream<Path> list = Files.list(root)) {
-            classDirs =
-                    list.filter(Files::isDirectory)
-                            .filter(p -> !p.getFileName().toString().startsWith("."))
-                            .sorted()
-                            .collect(Collectors.toList());
-        }
-        if (classDirs.isEmpty()) {
-            throw new DataException(root, "no class sub-folders");
-        }
-        classNames = new ArrayList<>();
-        files = new ArrayList<>();
-        List<Integer> labelList = new ArrayList<>();
-        for (Path dir : classDirs) {
-            List<Path> images;
-            try (Stream<Path> list = Files.list(dir)) {
-                images =
-                        list.filter(ImageFolderDataset::isImageFile)
-                                .sorted()
-                                .collect(Collectors.toList());
+        ClassFolders part;
+        if (allImages) {
+            part = ClassFolders.read(root, " (expected <class>/<images>)");
+        } else {
+            ImageFolderLayout layout = ImageFolderLayout.of(root);
+            ClassFolders train = ClassFolders.read(layout.train(), ImageFolderLayout.EXPECTED);
+            ClassFolders heldOut;
+            String source;
+            if (layout.heldOut() != null) {
+                heldOut = ClassFolders.read(layout.heldOut(), ImageFolderLayout.EXPECTED);
+                requireSameClasses(layout, train, heldOut);
+                source = root.relativize(layout.heldOut()) + "/";
+            } else {
+                boolean[] out = Subsets.heldOutPerClass(
+                        train.labels(), train.classNames().size(), valFraction, splitSeed);
+                heldOut = train.select(out);
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = !out[i];
+                }
+                train = train.select(out);
+                source = valFraction + " of each class"
+                        + (layout.train().equals(root) ? "" : " of train/")
+                        + " held out by seed " + splitSeed;
             }
-            if (images.isEmpty()) {
-                throw new DataException(dir, "empty class folder: no " + EXTENSIONS + " images");
+            boolean evaluating = getUsage() != Usage.TRAIN;
+            if (evaluating) {
+                checkHeldOut(layout, train, heldOut);
             }
-            for (Path image : images) {
-                files.add(image);
-                labelList.add(classNames.size());
-            }
-            classNames.add(dir.getFileName().toString());
+            // evaluated class by class in turn, so that --eval-limit's first N images are stratified
+            part = evaluating ? heldOut.interleaved() : train;
+            heldOutDescription = source + " (" + heldOut.files().size() + " images, sha256 "
+                    + pathDigest(heldOut.files()) + ")";
         }
-        classNames = List.copyOf(classNames);
-        files = List.copyOf(files);
-        labels = labelList.stream().mapToInt(Integer::intValue).toArray();
+        classNames = part.classNames();
+        files = part.files();
+        labels = part.labels();
+    }
+
+    private static void requireSameClasses(
+            ImageFolderLayout layout, ClassFolders train, ClassFolders heldOut) {
+        if (!train.classNames().equals(heldOut.classNames())) {
+            List<String> missing = new ArrayList<>(train.classNames());
+            missing.removeAll(heldOut.classNames());
+            List<String> extra = new ArrayList<>(heldOut.classNames());
+            extra.removeAll(train.classNames());
+            throw new DataException(
+                    layout.heldOut(),
+                    "its class folders differ from those of train/ (missing here: "
+                            + (missing.isEmpty() ? "none" : String.join(", ", missing))
+                            + "; not in train/: "
+                            + (extra.isEmpty() ? "none" : String.join(", ", extra))
+                            + ")");
+        }
+    }
+
+    /** Refuses an empty held-out part; warns about classes it lacks. */
+    private void checkHeldOut(ImageFolderLayout layout, ClassFolders train, ClassFolders heldOut) {
+        if (heldOut.files().isEmpty()) {
+            throw new DataException(
+                    layout.train(),
+                    "too few images to hold any out for evaluation: every class folder has one"
+                            + " image (a class needs 2 to be in both parts)");
+        }
+        if (layout.heldOut() == null) {
+            boolean[] present = new boolean[train.classNames().size()];
+            for (int label : heldOut.labels()) {
+                present[label] = true;
+            }
+            for (int c = 0; c < present.length; c++) {
+                if (!present[c]) {
+                    logger.warn("{}: a single image, trained on; none of this class is held out"
+                            + " for evaluation", layout.train().resolve(train.classNames().get(c)));
+                }
+            }
+        }
+    }
+
+    /** The first 16 hex digits of the SHA-256 of the paths relative to the root, one a line. */
+    private String pathDigest(List<Path> paths) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            for (Path path : paths) {
+                String relative = root.relativize(path).toString().replace('\\', '/');
+                sha.update((relative + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+            return HexFormat.of().formatHex(sha.digest(), 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
     }
 
     @Override
@@ -156,7 +239,7 @@ public final class ImageFolderDataset extends ImageDataset {
             if (!skipUnreadable) {
                 throw new DataException(files.get(i), unreadable.get(files.get(i)));
             }
-            i = labels[(i + 1) % labels.length] == label ? (i + 1) % labels.length : firstOf(label);
+            i = nextOfClass(i, label);
             if (i == item) {
                 throw new DataException(
                         files.get(item).getParent(), "no readable image in class folder");
@@ -179,22 +262,13 @@ public final class ImageFolderDataset extends ImageDataset {
         }
     }
 
-    private int firstOf(int label) {
-        for (int i = 0; i < labels.length; i++) {
-            if (labels[i] == label) {
-                return i;
+    /** The next item of class {@code label} after {@code item}, wrapping around. */
+    private int nextOfClass(int item, int label) {
+        for (int j = (item + 1) % labels.length; ; j = (j + 1) % labels.length) {
+            if (labels[j] == label) {
+                return j;
             }
         }
-        throw new AssertionError(label);
-    }
-
-    private static boolean isImageFile(Path path) {
-        String name = path.getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        return !name.startsWith(".")
-                && dot > 0
-                && EXTENSIONS.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT))
-                && Files.isRegularFile(path);
     }
 
     /** Builds an {@link ImageFolderDataset}. */
@@ -205,9 +279,12 @@ public final class ImageFolderDataset extends ImageDataset {
         int resize;
         boolean skipUnreadable;
         long maxPixels = ImageDecoder.DEFAULT_MAX_PIXELS;
+        double valFraction = DEFAULT_VAL_FRACTION;
+        boolean allImages;
 
         /**
-         * Sets the folder holding one sub-folder per class (required).
+         * Sets the folder of images (required): {@code root/train/<class>/} with {@code
+         * root/val/<class>/} (or {@code root/test/<class>/}), or {@code root/<class>/} to split.
          *
          * @param root the folder
          * @return this builder
@@ -261,6 +338,35 @@ public final class ImageFolderDataset extends ImageDataset {
          */
         public Builder optMaxPixels(long maxPixels) {
             this.maxPixels = maxPixels;
+            return this;
+        }
+
+        /**
+         * Sets the share of each class held out for evaluation when the folder has no {@code
+         * val/} or {@code test/} part (default {@value #DEFAULT_VAL_FRACTION}); the images are
+         * chosen by the seed ({@code optSeed}).
+         *
+         * @param fraction the share, in (0, 1)
+         * @return this builder
+         */
+        public Builder optValFraction(double fraction) {
+            if (!(fraction > 0 && fraction < 1)) {
+                throw new IllegalArgumentException(
+                        "validation fraction must be in (0, 1), got " + fraction);
+            }
+            this.valFraction = fraction;
+            return this;
+        }
+
+        /**
+         * Reads every image of {@code root/<class>/} whatever the usage, with no held-out part
+         * (default false): for a folder kept apart for evaluation only.
+         *
+         * @param all whether to read every image
+         * @return this builder
+         */
+        public Builder optAllImages(boolean all) {
+            this.allImages = all;
             return this;
         }
 

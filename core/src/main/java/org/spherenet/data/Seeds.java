@@ -36,6 +36,16 @@ public final class Seeds {
         return new SplittableRandom(mix(mix(mix(seed) ^ epoch) ^ 0x3C6EF372FE94F82AL));
     }
 
+    /**
+     * Returns the random stream that chooses the images an image folder holds out.
+     *
+     * @param seed the run's seed
+     * @return a fresh generator
+     */
+    public static SplittableRandom forHeldOut(long seed) {
+        return new SplittableRandom(mix(mix(seed) ^ 0x6A09E667F3BCC908L));
+    }
+
     /** The SplitMix64 finaliser (Stafford variant 13): a bijective, well-mixing 64-bit hash. */
     static long mix(long z) {
         z += 0x9E3779B97F4A7C15L;

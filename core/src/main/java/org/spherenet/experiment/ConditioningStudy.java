@@ -73,7 +73,7 @@ public final class ConditioningStudy implements Study {
         int count = context.scale() == Scale.TINY ? 500 : 20_000;
         TrainConfig base = context.base();
         ImageDataset data = Datasets.open(base.dataset, Usage.TRAIN, base.dataDir == null ? null : Path.of(base.dataDir),
-                null, 1, 1, 1);
+                null, 1, base.valFraction, base.seed, 1);
         List<float[]> pixels = new ArrayList<>();
         Shape shape;
         try (NDManager manager = NDManager.newBaseManager()) {

@@ -24,7 +24,7 @@ public record Evaluation(long[][] confusion) {
      *
      * @param scores maps a batch of images to scores {@code (batch, classes)} whose argmax is the
      *     prediction
-     * @param limit evaluate at most this many images (0: all)
+     * @param limit evaluate the first this many images (0: all), in the dataset's order
      */
     public static Evaluation of(Function<NDArray, NDArray> scores, ImageDataset dataset, int limit)
             throws IOException {
@@ -39,10 +39,12 @@ public record Evaluation(long[][] confusion) {
                     NDArray predicted = scores.apply(batch.getData().head()).argMax(1);
                     long[] p = predicted.toType(DataType.INT64, false).toLongArray();
                     long[] t = batch.getLabels().head().toType(DataType.INT64, false).toLongArray();
-                    for (int i = 0; i < p.length; i++) {
+                    // the last batch may pass the limit: count only the images up to it
+                    int counted = limit > 0 ? (int) Math.min(p.length, limit - seen) : p.length;
+                    for (int i = 0; i < counted; i++) {
                         confusion[(int) t[i]][(int) p[i]]++;
                     }
-                    seen += p.length;
+                    seen += counted;
                 }
                 if (limit > 0 && seen >= limit) {
                     break;

@@ -1,7 +1,10 @@
 package org.spherenet.train;
 
 import org.spherenet.data.Augmentations;
+import org.spherenet.data.DataException;
 import org.spherenet.data.Datasets;
+import org.spherenet.data.ImageDataset;
+import org.spherenet.data.ImageFolderDataset;
 import org.spherenet.model.BatchNormStyle;
 import org.spherenet.model.ConvStyle;
 import org.spherenet.model.Head;
@@ -37,6 +40,18 @@ public class TrainConfig {
     public String dataDir;
     /** The share of the training set used, (0, 1]. */
     public double dataFraction = 1;
+    /**
+     * image-folder without {@code val/} or {@code test/}: the share of each class held out for
+     * evaluation, (0, 1), chosen by the seed; never trained on.
+     */
+    public double valFraction = ImageFolderDataset.DEFAULT_VAL_FRACTION;
+    /**
+     * The images the run is evaluated on when the dataset splits them off itself (image-folder):
+     * {@link ImageDataset#heldOutDescription()} when the run started, so {@code --resume} and
+     * {@code eval} refuse a folder that changed since (it would be split differently); null
+     * otherwise.
+     */
+    public String heldOut;
     /** none, flip or cifar-plus (reflect-pad 4, crop, flip). */
     public String augmentation = "flip";
 
@@ -86,6 +101,7 @@ public class TrainConfig {
         Datasets.builder(dataset, dataDir == null ? null : java.nio.file.Path.of(dataDir)); // a known name
         require(width > 0 && Double.isFinite(width), "width must be > 0, got " + width);
         require(dataFraction > 0 && dataFraction <= 1, "data fraction must be in (0, 1], got " + dataFraction);
+        require(valFraction > 0 && valFraction < 1, "validation fraction must be in (0, 1), got " + valFraction);
         require(batchSize > 0, "batch size must be > 0, got " + batchSize);
         require(iterations > 0, "iterations must be > 0, got " + iterations);
         require(learningRate > 0 && Double.isFinite(learningRate), "learning rate must be > 0, got " + learningRate);
@@ -102,6 +118,22 @@ public class TrainConfig {
                 "unknown optimiser '" + optimizer + "' (expected adam or sgd)");
         require(java.util.List.of("skip", "stop").contains(onNonFinite),
                 "unknown non-finite policy '" + onNonFinite + "' (expected skip or stop)");
+    }
+
+    /**
+     * Checks that {@code testSet} holds the images recorded in {@link #heldOut} (when recorded).
+     *
+     * @param testSet the held-out part, opened with this configuration's data settings
+     * @throws DataException naming the data folder if the held-out images differ
+     */
+    public void checkHeldOut(ImageDataset testSet) {
+        String now = testSet.heldOutDescription();
+        if (heldOut != null && !heldOut.equals(now)) {
+            throw new DataException(dataDir == null ? null : java.nio.file.Path.of(dataDir),
+                    "the held-out images are not those this run was evaluated on (config.json: " + heldOut
+                    + "; now: " + now + "); the folder changed since the run started, so it would be"
+                    + " split differently and the run evaluated on images it trained on: restore the folder");
+        }
     }
 
     /** Whether a non-finite loss or gradient ends the run (else the step is skipped). */

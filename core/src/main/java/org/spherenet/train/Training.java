@@ -80,8 +80,9 @@ public final class Training implements AutoCloseable {
         this.listeners = listeners;
         Path dataDir = config.dataDir == null ? null : Path.of(config.dataDir);
         trainSet = Datasets.open(config.dataset, Usage.TRAIN, dataDir, Augmentations.parse(config.augmentation),
-                config.dataFraction, config.seed, config.batchSize);
-        testSet = Datasets.open(config.dataset, Usage.TEST, dataDir, null, 1, config.seed, 256);
+                config.dataFraction, config.valFraction, config.seed, config.batchSize);
+        testSet = Datasets.open(config.dataset, Usage.TEST, dataDir, null, 1, config.valFraction, config.seed, 256);
+        config.checkHeldOut(testSet);
         if (trainSet.size() < config.batchSize) {
             throw new IllegalArgumentException("batch size " + config.batchSize
                     + " is larger than the training set (" + trainSet.size() + " images)");
@@ -104,6 +105,25 @@ public final class Training implements AutoCloseable {
         optimizer = Optimizer.create(config.optimizer, params, config.momentum);
         step = new TrainingStep(network, loss, params, sphereKernels, optimizer, config.orthogonality);
         schedule = LearningRateSchedule.parse(config.schedule, config.learningRate, config.iterations);
+    }
+
+    /**
+     * The images this run is evaluated on, for {@link TrainConfig#heldOut}.
+     *
+     * @return the test set's {@link ImageDataset#heldOutDescription()}, or null
+     */
+    public String heldOut() {
+        return testSet.heldOutDescription();
+    }
+
+    /** The images the run trains on (tests). */
+    ImageDataset trainSet() {
+        return trainSet;
+    }
+
+    /** The images {@code evaluate} measures the test accuracy on (tests). */
+    ImageDataset testSet() {
+        return testSet;
     }
 
     /** A description of the network that a checkpoint must match. */

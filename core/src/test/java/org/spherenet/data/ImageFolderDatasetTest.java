@@ -45,6 +45,7 @@ class ImageFolderDatasetTest {
                         .optImageSize(size)
                         .optResize(resize)
                         .optSkipUnreadable(skip)
+                        .optAllImages(true) // every image, to test reading them
                         .setSampling(2, false)
                         .build();
         dataset.prepare();

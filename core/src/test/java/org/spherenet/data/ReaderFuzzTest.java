@@ -335,7 +335,7 @@ class ReaderFuzzTest {
         Files.write(root.resolve("b/damaged." + format), Mutations.mutate(valid, random));
         Usage usage = random.nextBoolean() ? Usage.TRAIN : Usage.TEST;
         ByteImage sample = readOrRefuse("image folder", () -> {
-            ImageFolderDataset dataset = ImageFolderDataset.builder().setRoot(root).optUsage(usage)
+            ImageFolderDataset dataset = ImageFolderDataset.builder().setRoot(root).optUsage(usage).optAllImages(true)
                     .optImageSize(8).optMaxPixels(1 << 20).setSampling(1, false).build();
             dataset.prepare();
             assertThat(dataset.sample(0, 0).size()).isEqualTo(3 * 8 * 8);

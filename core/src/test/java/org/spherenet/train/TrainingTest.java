@@ -46,7 +46,7 @@ class TrainingTest {
         assertThat(Files.readAllLines(dir.resolve(MetricsLog.CSV))).hasSize(3);
 
         try (TrainedModel model = TrainedModel.load(dir)) {
-            ImageDataset test = Datasets.open("fashion-mnist", Usage.TEST, null, null, 1, 1, 256);
+            ImageDataset test = Datasets.open("fashion-mnist", Usage.TEST, null, null, 1, 0.1, 1, 256);
             Evaluation evaluation = Evaluation.of(model::logits, test, 0);
             assertThat(evaluation.accuracy()).isEqualTo(summary.finalTestAccuracy());
             long total = 0;
