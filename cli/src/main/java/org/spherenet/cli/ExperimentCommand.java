@@ -2,7 +2,9 @@ package org.spherenet.cli;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.spherenet.experiment.Budget;
 import org.spherenet.experiment.Experiment;
@@ -55,8 +57,9 @@ final class ExperimentCommand implements Callable<Integer> {
             + " progress finishes); the reports then say which runs are missing.")
     Double budgetMinutes;
 
-    @Option(names = "--results", description = "Folder of study results (default: ${DEFAULT-VALUE}).")
-    Path results = Path.of("results");
+    @Option(names = "--results", description = "Folder of study results (default: results at standard scale,"
+            + " results/SCALE at the others, so that no scale's reports replace another's).")
+    Path results;
 
     @Option(names = "--runs", description = "Folder of the studies' training runs (default: ${DEFAULT-VALUE}).")
     Path runs = Path.of("runs", "experiments");
@@ -69,6 +72,8 @@ final class ExperimentCommand implements Callable<Integer> {
         }
         Shard share = shard == null ? Shard.ALL : Shard.parse(shard);
         Budget budget = budgetMinutes == null ? Budget.unlimited() : Budget.minutes(budgetMinutes);
+        Path resultsDir = results != null ? results
+                : chosen == Scale.STANDARD ? Path.of("results") : Path.of("results", chosen.toString());
         List<Study> studies = name.equals("all") ? Studies.all() : List.of(Studies.get(name));
         List<String> command = new ArrayList<>(List.of("spherenet", "experiment", "STUDY", "--scale", chosen.toString()));
         if (dataset != null) {
@@ -77,18 +82,22 @@ final class ExperimentCommand implements Callable<Integer> {
         if (seeds > 0) {
             command.addAll(List.of("--seeds", String.valueOf(seeds)));
         }
-        int missing = 0;
+        Set<String> planned = new LinkedHashSet<>();
+        Set<String> missing = new LinkedHashSet<>();
         for (Study study : studies) {
             command.set(2, study.name());
             Experiment.Options options = new Experiment.Options(chosen, dataset,
-                    data == null ? null : data.toAbsolutePath().toString(), seeds, results, runs,
+                    data == null ? null : data.toAbsolutePath().toString(), seeds, resultsDir, runs,
                     String.join(" ", command), share, reportOnly, budget);
-            missing += Experiment.run(study, options, System.out).missing().size();
+            Experiment.RunNames names = Experiment.run(study, options, System.out).runs();
+            planned.addAll(names.planned());
+            missing.addAll(names.missing());
         }
-        if (missing > 0) {
-            System.out.printf("%d runs are still missing%s; the same command continues with them.%n", missing,
-                    budget.spent() ? " (budget spent)" : reportOnly ? " (report only)" : "");
-        }
+        // studies share runs: count each once
+        System.out.printf("%d distinct runs planned, %d finished%s.%n", planned.size(), planned.size() - missing.size(),
+                missing.isEmpty() ? "" : String.format("; %d still missing%s: the same command continues with them",
+                        missing.size(), budget.spent() ? " (budget spent)" : reportOnly ? " (report only)"
+                                : share.isWhole() ? "" : " (some are other shards')"));
         return 0;
     }
 }

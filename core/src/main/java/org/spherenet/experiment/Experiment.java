@@ -10,10 +10,12 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.spherenet.train.AtomicFiles;
 import org.spherenet.train.TrainConfig;
 
@@ -72,13 +74,23 @@ public final class Experiment {
      * @param trained runs this call trained
      * @param missing the labels of the runs that do not exist yet, in the order they would run
      * @param reportWritten whether the report was written (not by a shard of several)
+     * @param runs the names of the study's runs (run folders), planned and missing: studies share runs
      */
-    public record Outcome(Path dir, int planned, int finished, int trained, List<String> missing, boolean reportWritten) {
+    public record Outcome(Path dir, int planned, int finished, int trained, List<String> missing, boolean reportWritten,
+            RunNames runs) {
 
         public boolean complete() {
             return missing.isEmpty();
         }
     }
+
+    /**
+     * Run names (as {@link TrialRunner#id}), to count the distinct runs of several studies.
+     *
+     * @param planned every run the study plans
+     * @param missing those that do not exist yet
+     */
+    public record RunNames(Set<String> planned, Set<String> missing) {}
 
     private Experiment() {}
 
@@ -105,6 +117,8 @@ public final class Experiment {
             throw new IllegalStateException(study.name() + ": two cells share a label");
         }
         List<String> missing = new ArrayList<>();
+        Map<String, List<Integer>> missingSeeds = new LinkedHashMap<>();
+        RunNames names = new RunNames(new LinkedHashSet<>(), new LinkedHashSet<>());
         int trained = 0;
         int planned = 0;
         // stage by stage, then seed by seed, so that a partial study has every cell of a stage once
@@ -121,13 +135,20 @@ public final class Experiment {
                     config.seed = seed;
                     String label = context.seeds() == 1 ? cell.label() : cell.label() + " (seed " + seed + ")";
                     Optional<TrialResult> result = runner.finished(label, config);
-                    if (result.isEmpty() && !options.reportOnly() && options.shard().owns(TrialRunner.id(config))
+                    String id = TrialRunner.id(config);
+                    names.planned().add(id);
+                    if (result.isEmpty() && !options.reportOnly() && options.shard().owns(id)
                             && !options.budget().spent()) {
                         Files.createDirectories(options.runsDir());
                         result = Optional.of(runner.train(label, config));
                         trained++;
                     }
-                    result.ifPresentOrElse(r -> context.add(cell.label(), r), () -> missing.add(label));
+                    int s = seed;
+                    result.ifPresentOrElse(r -> context.add(cell.label(), r), () -> {
+                        missing.add(label);
+                        names.missing().add(id);
+                        missingSeeds.computeIfAbsent(cell.label(), k -> new ArrayList<>()).add(s);
+                    });
                 }
             }
         }
@@ -136,17 +157,19 @@ public final class Experiment {
             log.printf("%s: shard %s trained %d runs; %d of %d runs of the study exist (records in %s);"
                     + " write the report with --report-only%n", study.name(), options.shard(), trained, finished,
                     planned, options.resultsDir().resolve(TrialStore.FOLDER));
-            return new Outcome(dir, planned, finished, trained, missing, false);
+            return new Outcome(dir, planned, finished, trained, missing, false, names);
         }
 
         Files.createDirectories(dir);
         report.paragraph("**The claim.** " + study.claim());
         if (!missing.isEmpty()) {
             report.paragraph(String.format(Locale.ROOT, "**Partial study: %d of %d runs finished, so every verdict"
-                    + " below is provisional.** Missing runs (`%s` without --report-only trains them, in this"
-                    + " order):", finished, planned, options.command()))
-                    .bullets(missing.size() <= 12 ? missing
-                            : List.of(String.join("; ", missing)));
+                    + " below is provisional.** Missing runs (`%s` without --report-only trains them, in the"
+                    + " schedule's order):", finished, planned, options.command()))
+                    .bullets(missingSeeds.entrySet().stream().map(e -> e.getKey() + (context.seeds() == 1 ? ""
+                            : ": seed" + (e.getValue().size() > 1 ? "s " : " ")
+                                    + String.join(", ", e.getValue().stream().map(String::valueOf).toList())))
+                            .toList());
         }
         report.paragraph(scaleDescription(context));
         report.paragraph(besideThePaper(context));
@@ -198,7 +221,7 @@ public final class Experiment {
         ResultsIndex.write(options.resultsDir());
         log.printf("%s: written (%d of %d runs%s) in %s%n", dir.resolve(REPORT), finished, planned,
                 missing.isEmpty() ? "" : ", partial", duration(wallSeconds));
-        return new Outcome(dir, planned, finished, trained, missing, true);
+        return new Outcome(dir, planned, finished, trained, missing, true, names);
     }
 
     private static String besideThePaper(StudyContext context) {

@@ -63,8 +63,9 @@ public final class LearnableStudy implements Study {
         }
         context.record("testAccuracyPercent", numbers);
         context.report().section("Test accuracy")
-                .paragraph("SphereNet-9 with each angular function in its nine conv layers, "
-                        + context.base(ITERATIONS).iterations + " iterations.")
+                .paragraph(String.format(Locale.ROOT, "SphereNet-9 with each angular function in its nine conv"
+                        + " layers, %,d iterations; the fixed sigmoids' runs are the operators study's where the"
+                        + " lengths agree.", context.base(ITERATIONS).iterations))
                 .table(table);
 
         List<double[]> ks = learnable.isEmpty() ? List.of() : learnable.get(0).learnedK();

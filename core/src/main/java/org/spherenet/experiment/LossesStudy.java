@@ -72,8 +72,8 @@ public final class LossesStudy implements Study {
         }
         context.record("testAccuracyPercent", numbers);
         context.report().section("Test accuracy (%, mean ± sd over seeds)")
-                .paragraph("SphereNet-9 (operator in the nine conv layers) with each loss, "
-                        + context.base(OperatorsStudy.ITERATIONS).iterations + " iterations. GA-Softmax uses g ="
+                .paragraph(String.format(Locale.ROOT, "SphereNet-9 (operator in the nine conv layers) with each loss,"
+                        + " %,d iterations.", context.base(OperatorsStudy.ITERATIONS).iterations) + " GA-Softmax uses g ="
                         + " sigmoid(0.3) and margin 1.5; A-Softmax the cosine with m = 4, annealed as SphereFace.")
                 .table(table);
         context.report().plot("losses.png", "mean test accuracy with 95 % intervals",

@@ -75,7 +75,7 @@ public final class OperatorsStudy implements Study {
         context.report().section("Test accuracy (%)")
                 .paragraph("SphereNet-9 with each operator in its nine conv layers (fc6 is always a cosine"
                         + " SphereConv in SphereNets and a plain conv in the CNN, as in the authors' nets), softmax"
-                        + " loss, " + context.base(ITERATIONS).iterations + " iterations.")
+                        + String.format(java.util.Locale.ROOT, " loss, %,d iterations.", context.base(ITERATIONS).iterations))
                 .table(table);
         context.report().plot("operators.png", "mean test accuracy with 95 % intervals",
                 List.of(Plots.bars("test accuracy by operator (softmax)", runs)));

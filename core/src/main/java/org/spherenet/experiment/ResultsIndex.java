@@ -61,9 +61,20 @@ public final class ResultsIndex {
         lines.add("");
         lines.add("Scales: `standard` runs have the main job's length (5,600 iterations at width 0.125) with three"
                 + " seeds, and their verdicts come from intervals; `quick` runs are a tenth as long with one seed:"
-                + " indicative only, never a verdict. A partial study's verdicts are provisional.");
+                + " indicative only, never a verdict. Standard results live in `results/`, the other scales' in"
+                + " `results/SCALE/`. A partial study's verdicts are provisional.");
         lines.add("");
-        lines.add(table.markdown());
+        lines.add(table.rows().isEmpty() ? "No study has results at this scale yet.\n" : table.markdown());
+        List<String> others = new ArrayList<>();
+        for (Scale scale : Scale.values()) {
+            if (!studyFolders(resultsDir.resolve(scale.toString())).isEmpty()) {
+                others.add("[" + scale.describe() + "](" + scale + "/" + FILE + ")");
+            }
+        }
+        if (!others.isEmpty()) {
+            lines.add("Other scales: " + String.join(", ", others) + ".");
+            lines.add("");
+        }
         AtomicFiles.writeString(resultsDir.resolve(FILE), String.join("\n", lines));
     }
 

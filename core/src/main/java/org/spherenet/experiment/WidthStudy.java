@@ -75,8 +75,9 @@ public final class WidthStudy implements Study {
             checks.add(new Check(String.format(Locale.ROOT, "gain at width %s minus gain at width %s", widths[i],
                     widths[0]), "above (the gain grows with width)", 1, gainChange(context, widths[i], widths[0])));
         }
-        context.report().section("Test accuracy by width").paragraph("SphereNet-9 with linear SphereConv and its CNN"
-                + " twin, " + context.base().iterations + " iterations; mean ± sd over seeds.").table(table);
+        context.report().section("Test accuracy by width").paragraph(String.format(Locale.ROOT, "SphereNet-9 with"
+                + " linear SphereConv and its CNN twin, %,d iterations; mean ± sd over seeds.", context.base().iterations))
+                .table(table);
         XYChart chart = Charts.lines("test accuracy by width", "width multiplier", "accuracy (%)");
         Plots.addMeans(chart, "CNN-9", widths,
                 Arrays.stream(widths).mapToObj(w -> Stats.accuracies(context.runs(label("CNN-9", w)))).toList());

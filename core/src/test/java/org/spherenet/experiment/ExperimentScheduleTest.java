@@ -108,7 +108,7 @@ class ExperimentScheduleTest {
         assertThat(empty.trained()).isZero();
         assertThat(empty.missing()).containsExactly("conv (seed 1)", "linear (seed 1)", "conv (seed 2)", "linear (seed 2)");
         String report = Files.readString(root.resolve("results/two-cells/report.md"));
-        assertThat(report).contains("**Partial study: 0 of 4 runs finished", "- conv (seed 1)", "not run yet",
+        assertThat(report).contains("**Partial study: 0 of 4 runs finished", "- conv: seeds 1, 2", "not run yet",
                 "Partial (0 of 4 runs), provisional:");
         assertThat(ResultsIndex.read(root.resolve("results/two-cells")).path("complete").asBoolean()).isFalse();
         assertThat(Files.readString(root.resolve("results/README.md"))).contains("0 of 4 (partial)");
@@ -149,6 +149,24 @@ class ExperimentScheduleTest {
     private static Set<String> records(Path root) throws IOException {
         try (Stream<Path> files = Files.list(root.resolve("results").resolve(TrialStore.FOLDER))) {
             return new HashSet<>(files.map(f -> f.getFileName().toString()).toList());
+        }
+    }
+
+    @Test
+    void theCommittedQuickResultsCountAsDone(@TempDir Path root) throws Exception {
+        // the repository's quick results (made before run records existed: only the studies' results.json)
+        Path committed = Path.of("..", "results", "quick");
+        Path results = root.resolve("results");
+        for (Path dir : ResultsIndex.studyFolders(committed)) {
+            Files.createDirectories(results.resolve(dir.getFileName()));
+            Files.copy(dir.resolve(Experiment.RESULTS), results.resolve(dir.getFileName()).resolve(Experiment.RESULTS));
+        }
+        for (String name : List.of("operators", "losses", "width", "normalisation")) {
+            Experiment.Outcome o = Experiment.run(Studies.get(name), new Experiment.Options(Scale.QUICK, null, null, 0,
+                    results, root.resolve("runs"), "spherenet experiment " + name + " --scale quick", Shard.ALL, true,
+                    Budget.unlimited()), quiet());
+            assertThat(o.missing()).as(name).isEmpty();
+            assertThat(o.trained()).isZero();
         }
     }
 
