@@ -168,6 +168,11 @@ class ExperimentScheduleTest {
             assertThat(o.missing()).as(name).isEmpty();
             assertThat(o.trained()).isZero();
         }
+        // and the runs keep the names their folders had: a runs/ cache made before stays usable
+        for (JsonNode trial : ResultsIndex.read(committed.resolve("width")).path("trials")) {
+            TrainConfig config = Experiment.JSON.convertValue(trial.path("config"), TrainConfig.class);
+            assertThat(TrialRunner.id(config)).isEqualTo(trial.path("run").asText());
+        }
     }
 
     @Test
