@@ -21,16 +21,13 @@ import org.spherenet.train.Charts;
 import org.spherenet.train.TrainConfig;
 
 /**
- * Study 7: is learning on the sphere better conditioned? Two checks: the condition number of a
+ * Study (h), the last of the schedule (at standard scale its runs are the operators study's): is learning on the sphere better conditioned? Two checks: the condition number of a
  * one-layer problem's Hessian on real image patches ({@link PatchConditioning}), and per-layer
  * gradient statistics while training the 9-layer CNN and SphereNet.
  */
 public final class ConditioningStudy implements Study {
 
     private static final int TEACHERS = 5;
-
-    /** Gradient spreads closer than this factor count as equal. */
-    private static final double SPREAD_MARGIN = 1.25;
 
     @Override
     public String name() {
@@ -49,8 +46,26 @@ public final class ConditioningStudy implements Study {
                 + " vanishing or exploding across layers.";
     }
 
+    private static final List<String> OPERATORS = List.of("conv", "linear");
+
+    private static String label(String operator) {
+        return operator.equals("conv") ? "CNN-9" : "SphereNet-9";
+    }
+
     @Override
-    public void run(StudyContext context) throws IOException {
+    public List<Cell> cells(StudyContext context) {
+        List<Cell> cells = new ArrayList<>();
+        for (String operator : OPERATORS) {
+            TrainConfig c = context.base();
+            c.model = "spherenet9";
+            c.operator = operator;
+            cells.add(new Cell(label(operator), c));
+        }
+        return cells;
+    }
+
+    @Override
+    public void report(StudyContext context) throws IOException {
         gradients(context, hessian(context));
     }
 
@@ -132,60 +147,52 @@ public final class ConditioningStudy implements Study {
     }
 
     private static void gradients(StudyContext context, HessianTally hessian) throws IOException {
-        Map<String, TrialResult> runs = new LinkedHashMap<>();
-        for (String operator : List.of("conv", "linear")) {
-            TrainConfig c = context.base();
-            c.model = "spherenet9";
-            c.operator = operator;
-            runs.put(operator.equals("conv") ? "CNN-9" : "SphereNet-9", context.train(operator + " (gradient log)", c));
-        }
-        Map<String, LayerGradients> stats = new LinkedHashMap<>();
-        runs.forEach((label, r) -> stats.put(label, LayerGradients.of(r.gradients())));
-        LayerGradients cnn = stats.get("CNN-9");
-        LayerGradients sphere = stats.get("SphereNet-9");
-        Table table = Table.of("layer", "CNN-9 |grad|", "SphereNet-9 |grad|", "CNN-9 |grad|/|w|", "SphereNet-9 |grad|/|w|",
-                "CNN-9 variation over time", "SphereNet-9 variation over time");
-        int layers = Math.min(cnn.layers(), sphere.layers());
-        for (int i = 0; i < layers; i++) {
-            table.row(i + 1, sci(cnn.gradient()[i]), sci(sphere.gradient()[i]), sci(cnn.relative()[i]),
-                    sci(sphere.relative()[i]), fmt(cnn.variation()[i]), fmt(sphere.variation()[i]));
-        }
-        context.record("gradientStatistics", stats);
-        context.report().section("Gradients layer by layer while training")
-                .paragraph("Medians over the run of each layer's gradient norm and of its ratio to the weight norm"
-                        + " (the step a unit learning rate would take, relative to the weight: what matters for a"
-                        + " SphereConv kernel, whose length does not change its output), and the variation over"
-                        + " time (standard deviation / mean of the gradient norm). Layers 1-9 are the 3x3"
-                        + " convolutions, 10 is fc6, 11 the classifier. Gradients logged every "
-                        + context.base().gradientLogEvery + " iterations of the base runs.")
-                .table(table);
-        XYChart chart = Charts.lines("median |grad| / |w| by layer", "layer", "ratio");
-        chart.getStyler().setYAxisLogarithmic(true);
-        double[] x = new double[layers];
-        Arrays.setAll(x, i -> i + 1);
-        chart.addSeries("CNN-9", x, Arrays.copyOf(cnn.relative(), layers));
-        chart.addSeries("SphereNet-9", x, Arrays.copyOf(sphere.relative(), layers));
-        context.report().plot("gradients.png", "relative gradient norm by layer", List.of(chart));
-
-        double cnnSpread = cnn.spread(layers - 2);
-        double sphereSpread = sphere.spread(layers - 2);
-        double cnnVariation = Stats.median(Arrays.copyOf(cnn.variation(), layers));
-        double sphereVariation = Stats.median(Arrays.copyOf(sphere.variation(), layers));
+        // runs recorded without gradient statistics (the quick scale's records) cannot be used here
+        List<TrialResult> cnnRuns = context.runs(label("conv")).stream().filter(r -> r.gradients().layers() > 2).toList();
+        List<TrialResult> sphereRuns =
+                context.runs(label("linear")).stream().filter(r -> r.gradients().layers() > 2).toList();
         List<String> details = new ArrayList<>();
         details.add("Hessian on patches: " + hessian + ".");
-        details.add(String.format(Locale.ROOT, "Spread of the relative gradient norm over the nine conv layers (largest"
-                + " / smallest median): CNN-9 %.1fx, SphereNet-9 %.1fx.", cnnSpread, sphereSpread));
-        details.add(String.format(Locale.ROOT, "Median variation over time of a layer's gradient norm: CNN-9 %.2f,"
-                + " SphereNet-9 %.2f.", cnnVariation, sphereVariation));
-        // spreads within a factor 1.25 of each other are taken as equal
-        boolean gradientsEven = sphereSpread * SPREAD_MARGIN < cnnSpread;
-        String evenness = gradientsEven ? "more even across layers in the SphereNet"
-                : sphereSpread > cnnSpread * SPREAD_MARGIN ? "less even across layers in the SphereNet"
-                        : "about as even across layers in both nets";
-        String headline = "Hessian: " + (hessian.confirms() ? "better" : "not better") + " conditioned on the sphere;"
-                + " gradients: " + evenness + ". This scale " + (hessian.confirms() && gradientsEven ? "confirms"
-                        : hessian.confirms() || gradientsEven ? "partly confirms" : "does not confirm")
-                + " the paper's conditioning argument.";
+        List<Check> checks = new ArrayList<>();
+        if (!cnnRuns.isEmpty() && !sphereRuns.isEmpty()) {
+            LayerGradients cnn = cnnRuns.get(0).gradients();
+            LayerGradients sphere = sphereRuns.get(0).gradients();
+            Table table = Table.of("layer", "CNN-9 |grad|", "SphereNet-9 |grad|", "CNN-9 |grad|/|w|",
+                    "SphereNet-9 |grad|/|w|", "CNN-9 variation over time", "SphereNet-9 variation over time");
+            int layers = Math.min(cnn.layers(), sphere.layers());
+            for (int i = 0; i < layers; i++) {
+                table.row(i + 1, sci(cnn.gradient()[i]), sci(sphere.gradient()[i]), sci(cnn.relative()[i]),
+                        sci(sphere.relative()[i]), fmt(cnn.variation()[i]), fmt(sphere.variation()[i]));
+            }
+            context.record("gradientStatistics", Map.of("CNN-9", cnn, "SphereNet-9", sphere));
+            context.report().section("Gradients layer by layer while training")
+                    .paragraph("Medians over the first seed's run of each layer's gradient norm and of its ratio to"
+                            + " the weight norm (the step a unit learning rate would take, relative to the weight:"
+                            + " what matters for a SphereConv kernel, whose length does not change its output), and"
+                            + " the variation over time (standard deviation / mean of the gradient norm). Layers 1-9"
+                            + " are the 3x3 convolutions, 10 is fc6, 11 the classifier. Gradients logged every "
+                            + context.base().gradientLogEvery + " iterations.")
+                    .table(table);
+            XYChart chart = Charts.lines("median |grad| / |w| by layer", "layer", "ratio");
+            chart.getStyler().setYAxisLogarithmic(true);
+            double[] x = new double[layers];
+            Arrays.setAll(x, i -> i + 1);
+            chart.addSeries("CNN-9", x, Arrays.copyOf(cnn.relative(), layers));
+            chart.addSeries("SphereNet-9", x, Arrays.copyOf(sphere.relative(), layers));
+            context.report().plot("gradients.png", "relative gradient norm by layer", List.of(chart));
+            // spread over the nine conv layers, per seed: paired by seed like the accuracies
+            checks.add(new Check("spread of |grad|/|w| over the conv layers (largest / smallest median),"
+                    + " SphereNet-9 minus CNN-9", "below (gradients kept in range across layers)", -1,
+                    Comparison.of(sphereRuns, cnnRuns, r -> r.gradients().spread(r.gradients().layers() - 2))));
+            checks.add(new Check("median variation over time of a conv layer's gradient norm, SphereNet-9 minus"
+                    + " CNN-9", "below", -1, Comparison.of(sphereRuns, cnnRuns,
+                            r -> Stats.median(Arrays.copyOf(r.gradients().variation(), r.gradients().layers() - 2)))));
+            context.checks("The paper's comparisons", "Differences of per-run gradient statistics, over seeds.",
+                    checks);
+        }
+        String headline = "Hessian: " + (hessian.confirms() ? "better" : "not better") + " conditioned on the sphere"
+                + " in most (kernel, g) cases; gradient evenness and steadiness, SphereNet against CNN: "
+                + Check.tally(checks) + ".";
         context.conclude(headline, details);
     }
 

@@ -2,16 +2,13 @@ package org.spherenet.experiment;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.knowm.xchart.XYChart;
 import org.spherenet.train.Charts;
-import org.spherenet.train.Metrics;
 import org.spherenet.train.TrainConfig;
 
-/** Study 3: plain nets of growing depth, CNN against SphereNet, with and without BatchNorm. */
+/** Study (d): plain nets of growing depth, CNN against SphereNet, with and without BatchNorm. */
 public final class DepthStudy implements Study {
 
     /** Variants: label, operator, BatchNorm. */
@@ -23,7 +20,7 @@ public final class DepthStudy implements Study {
             new Variant("CNN, no BN", "conv", false),
             new Variant("SphereNet, no BN", "linear", false));
 
-    /** Fewer iterations than the base: the 38-layer nets cost four 9-layer ones. */
+    /** Below the standard scale: fewer iterations than the base, the 38-layer nets cost four 9-layer ones. */
     private static final double ITERATIONS = 0.6;
 
     @Override
@@ -47,96 +44,99 @@ public final class DepthStudy implements Study {
         return scale == Scale.PAPER ? List.of(9, 18, 38, 69) : List.of(9, 18, 38);
     }
 
+    private static String label(Variant v, int depth) {
+        return v.label() + ", " + depth + " layers";
+    }
+
     @Override
-    public void run(StudyContext context) throws IOException {
-        List<Integer> depths = depths(context.scale());
-        Map<Variant, Map<Integer, TrialResult>> runs = new LinkedHashMap<>();
-        double width = 0;
-        for (Variant v : VARIANTS) {
-            Map<Integer, TrialResult> byDepth = new LinkedHashMap<>();
-            for (int depth : depths) {
+    public List<Cell> cells(StudyContext context) {
+        List<Cell> cells = new ArrayList<>();
+        for (int depth : depths(context.scale())) {
+            for (Variant v : VARIANTS) {
                 TrainConfig c = context.base(ITERATIONS);
-                // deep nets cost depth/9 times more: halve the width below paper scale
-                if (context.scale() != Scale.PAPER) {
+                // below the standard scale deep nets would cost too much: half the width
+                if (!context.scale().fullLength()) {
                     c.width /= 2;
                 }
-                width = c.width;
                 c.model = "spherenet" + depth;
                 c.operator = v.operator();
                 c.batchNorm = v.batchNorm();
-                byDepth.put(depth, context.train(v.label() + ", " + depth + " layers", c));
+                cells.add(new Cell(label(v, depth), c));
             }
-            runs.put(v, byDepth);
         }
+        return cells;
+    }
 
+    @Override
+    public void report(StudyContext context) throws IOException {
+        List<Integer> depths = depths(context.scale());
+        TrainConfig example = cells(context).get(0).config();
         List<String> header = new ArrayList<>(List.of("depth"));
         VARIANTS.forEach(v -> header.add(v.label() + ": test % / final train loss"));
         Table table = Table.of(header.toArray(String[]::new));
-        Map<String, Object> numbers = new LinkedHashMap<>();
         for (int depth : depths) {
             List<Object> cells = new ArrayList<>(List.of(depth));
             for (Variant v : VARIANTS) {
-                TrialResult r = runs.get(v).get(depth);
-                cells.add(String.format(Locale.ROOT, "%.2f / %.3f%s", 100 * r.accuracy(), trainLoss(r),
-                        r.summary().skippedSteps() > 0 ? " (" + r.summary().skippedSteps() + " steps skipped)" : ""));
-                numbers.put(v.label() + ", " + depth, Map.of("testAccuracy", r.accuracy(), "trainLoss", trainLoss(r)));
+                List<TrialResult> runs = context.runs(label(v, depth));
+                long skipped = runs.stream().mapToLong(r -> r.summary().skippedSteps()).sum();
+                cells.add(runs.isEmpty() ? "not run" : Stats.accuracy(runs) + String.format(Locale.ROOT, " / %.3f",
+                        Stats.mean(runs.stream().mapToDouble(DepthStudy::trainLoss).toArray()))
+                        + (skipped > 0 ? " (" + skipped + " steps skipped)" : ""));
             }
             table.row(cells.toArray());
         }
-        context.record("runs", numbers);
         context.report().section("Test accuracy and training loss by depth")
                 .paragraph(String.format(Locale.ROOT, "Plain nets (3 stages; 9 = 3+3+3, 18 = 6+6+6, 38 = 13+13+12,"
-                        + " 69 = 23+23+23 layers) at width %s, linear SphereConv against plain conv. The training"
-                        + " loss is the mean over the last evaluation interval (label smoothing included).", width))
+                        + " 69 = 23+23+23 layers) at width %s, %,d iterations, linear SphereConv against plain conv;"
+                        + " mean ± sd over seeds. The training loss is the mean over the last evaluation interval"
+                        + " (label smoothing included).", example.width, example.iterations))
                 .table(table);
-        XYChart accuracy = Charts.lines("test accuracy by depth", "layers", "accuracy");
+        XYChart accuracy = Charts.lines("test accuracy by depth", "layers", "accuracy (%)");
         XYChart loss = Charts.lines("final training loss by depth", "layers", "loss");
         double[] x = depths.stream().mapToDouble(Integer::doubleValue).toArray();
         for (Variant v : VARIANTS) {
-            accuracy.addSeries(v.label(), x, depths.stream().mapToDouble(d -> runs.get(v).get(d).accuracy()).toArray());
-            loss.addSeries(v.label(), x, depths.stream().mapToDouble(d -> trainLoss(runs.get(v).get(d))).toArray());
+            Plots.addMeans(accuracy, v.label(), x,
+                    depths.stream().map(d -> Stats.accuracies(context.runs(label(v, d)))).toList());
+            Plots.addMeans(loss, v.label(), x, depths.stream()
+                    .map(d -> context.runs(label(v, d)).stream().mapToDouble(DepthStudy::trainLoss).toArray()).toList());
         }
-        context.report().plot("depth.png", "test accuracy and training loss against depth", List.of(accuracy, loss));
-        conclude(context, runs, depths);
-    }
+        context.report().plot("depth.png", "mean test accuracy and training loss against depth (95 % intervals)",
+                List.of(accuracy, loss));
 
-    private static double trainLoss(TrialResult r) {
-        List<Metrics> rows = r.metrics();
-        return rows.isEmpty() ? Double.NaN : rows.get(rows.size() - 1).fitLoss();
-    }
-
-    private static void conclude(StudyContext context, Map<Variant, Map<Integer, TrialResult>> runs, List<Integer> depths) {
         int deepest = depths.get(depths.size() - 1);
-        List<String> details = new ArrayList<>();
-        int sphereAhead = 0;
+        List<Check> checks = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             Variant cnn = VARIANTS.get(2 * i);
             Variant sphere = VARIANTS.get(2 * i + 1);
-            for (int depth : depths) {
-                Comparison cmp = Comparison.of(List.of(runs.get(sphere).get(depth)), List.of(runs.get(cnn).get(depth)));
-                details.add(String.format("%d layers, %s: SphereNet minus CNN %s.", depth,
-                        cnn.batchNorm() ? "with BN" : "no BN", cmp));
-                if (depth == deepest && cmp.sign() > 0) {
-                    sphereAhead++;
-                }
+            String bn = cnn.batchNorm() ? "with BN" : "no BN";
+            for (int depth : depths.subList(1, depths.size())) {
+                checks.add(new Check(String.format("%d layers, %s: SphereNet minus CNN", depth, bn),
+                        depth >= 38 ? "above (the CNN trains slowly or not at all)" : "above", 1,
+                        Comparison.of(context.runs(label(sphere, depth)), context.runs(label(cnn, depth)))));
             }
-            double drop = 100 * (runs.get(cnn).get(depths.get(0)).accuracy() - runs.get(cnn).get(deepest).accuracy());
-            double sphereDrop = 100 * (runs.get(sphere).get(depths.get(0)).accuracy() - runs.get(sphere).get(deepest).accuracy());
-            details.add(String.format(Locale.ROOT, "%s: going from %d to %d layers costs the CNN %.2f points and the"
-                    + " SphereNet %.2f points.", cnn.batchNorm() ? "With BN" : "Without BN", depths.get(0), deepest,
-                    drop, sphereDrop));
+            // how much more depth costs the CNN than the SphereNet: (cnn9 - cnnD) - (sphere9 - sphereD)
+            checks.add(new Check(String.format("%s: accuracy lost from 9 to %d layers, CNN minus SphereNet", bn, deepest),
+                    "above (depth hurts the CNN more)", 1, Comparison.contrast(List.of(
+                            context.runs(label(cnn, 9)), context.runs(label(cnn, deepest)),
+                            context.runs(label(sphere, 9)), context.runs(label(sphere, deepest))),
+                            new double[] {1, -1, -1, 1}, r -> 100 * r.accuracy())));
         }
+        context.checks("The paper's comparisons", "Differences in test-accuracy points.", checks);
+
+        List<String> details = new ArrayList<>();
         for (Variant v : VARIANTS.subList(0, 2)) {
-            LayerGradients g = LayerGradients.of(runs.get(v).get(deepest).gradients());
-            if (g.layers() > deepest) {
+            List<TrialResult> runs = context.runs(label(v, deepest));
+            LayerGradients g = runs.isEmpty() ? LayerGradients.NONE : runs.get(0).gradients();
+            if (g.layers() >= deepest) {
                 details.add(String.format(Locale.ROOT, "%s, %d layers: the first conv layer's gradient is %.3g"
-                        + " times the last one's (medians over the run; above 1: growing towards the input).",
-                        v.label(), deepest, g.gradient()[0] / g.gradient()[deepest - 1]));
+                        + " times the last one's (medians over the first seed's run; above 1: growing towards the"
+                        + " input).", v.label(), deepest, g.gradient()[0] / g.gradient()[deepest - 1]));
             }
         }
-        String headline = String.format("At %d layers the SphereNet is clearly ahead of the CNN in %d of 2 settings"
-                + " (with and without BN): this scale %s the paper's claim.", deepest, sphereAhead,
-                sphereAhead == 2 ? "confirms" : sphereAhead == 1 ? "partly confirms" : "does not confirm");
-        context.conclude(headline, details);
+        context.conclude(String.format("SphereNet against CNN at 18 and more layers: %s.", Check.tally(checks)), details);
+    }
+
+    private static double trainLoss(TrialResult r) {
+        return r.metrics().isEmpty() ? Double.NaN : r.last().fitLoss();
     }
 }

@@ -7,13 +7,17 @@ import org.spherenet.train.GradientLog;
 /**
  * Per-layer statistics of a run's gradient log: the median over the run of each layer's gradient
  * norm and of its ratio to the weight norm, and the variation of the gradient norm over time
- * (standard deviation / mean).
+ * (standard deviation / mean). Kept with a run's record, so a study can use them without the run
+ * folder.
  *
  * @param gradient median gradient norm per layer, in network order
  * @param relative median gradient norm / weight norm per layer
  * @param variation standard deviation / mean of the gradient norm per layer
  */
-record LayerGradients(double[] gradient, double[] relative, double[] variation) {
+public record LayerGradients(double[] gradient, double[] relative, double[] variation) {
+
+    /** No statistics (a run without a gradient log). */
+    static final LayerGradients NONE = new LayerGradients(new double[0], new double[0], new double[0]);
 
     static LayerGradients of(List<GradientLog.Row> rows) {
         int layers = rows.isEmpty() ? 0 : rows.get(0).layers().size();

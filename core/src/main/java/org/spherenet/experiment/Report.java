@@ -1,6 +1,7 @@
 package org.spherenet.experiment;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.knowm.xchart.internal.chartpart.Chart;
@@ -61,6 +62,12 @@ public final class Report {
      * @param file a plain file name ending in {@code .png}
      */
     public Report plot(String file, String caption, List<? extends Chart<?, ?>> charts) throws IOException {
+        if (charts.stream().anyMatch(c -> c.getSeriesMap().isEmpty())) {
+            // a partial study: nothing to draw yet in some chart
+            Files.deleteIfExists(dir.resolve(file));
+            markdown.append("(").append(caption).append(": not drawn, some settings have no runs yet)\n\n");
+            return this;
+        }
         Charts.writePng(dir.resolve(file), charts);
         markdown.append("![").append(caption).append("](").append(file).append(")\n\n");
         return this;

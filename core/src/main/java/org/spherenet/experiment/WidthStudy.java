@@ -1,18 +1,16 @@
 package org.spherenet.experiment;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.knowm.xchart.XYChart;
 import org.spherenet.train.Charts;
 import org.spherenet.train.TrainConfig;
 
-/** Study 4: does the SphereNet's gain over the CNN grow with the number of filters? */
+/** Study (e): does the SphereNet's gain over the CNN grow with the number of filters? */
 public final class WidthStudy implements Study {
-
-    static final double[] FRACTIONS = {0.25, 0.5, 1};
 
     @Override
     public String name() {
@@ -30,65 +28,76 @@ public final class WidthStudy implements Study {
                 + " / 1 of SphereNet-9).";
     }
 
-    /** The widest net of the study: the paper's at paper scale, twice the base width below it. */
-    static double fullWidth(StudyContext context) {
-        return context.scale() == Scale.PAPER ? 1 : 2 * context.base().width;
+    /**
+     * The widths, narrowest first (the widest, dearest one last): the paper's 0.25 / 0.5 / 1 at
+     * paper scale, the main job's 0.125 and twice and four times it at standard scale, half, once
+     * and twice the base width below.
+     */
+    static double[] widths(StudyContext context) {
+        double base = context.base().width;
+        return context.scale() == Scale.PAPER ? new double[] {0.25, 0.5, 1}
+                : context.scale() == Scale.STANDARD ? new double[] {base, 2 * base, 4 * base}
+                        : new double[] {base / 2, base, 2 * base};
+    }
+
+    private static String label(String net, double width) {
+        return net + ", width " + width;
     }
 
     @Override
-    public void run(StudyContext context) throws IOException {
-        double full = fullWidth(context);
-        Map<Double, List<TrialResult>> cnn = new LinkedHashMap<>();
-        Map<Double, List<TrialResult>> sphere = new LinkedHashMap<>();
-        for (double fraction : FRACTIONS) {
-            double width = full * fraction;
-            cnn.put(fraction, context.trainSeeds("CNN-9, width " + width, config(context, "conv", width)));
-            sphere.put(fraction, context.trainSeeds("SphereNet-9, width " + width, config(context, "linear", width)));
+    public List<Cell> cells(StudyContext context) {
+        List<Cell> cells = new ArrayList<>();
+        double[] widths = widths(context);
+        for (int i = 0; i < widths.length; i++) {
+            // at standard scale the widest (about eight times a base run) comes last, if time allows
+            int stage = context.scale() == Scale.STANDARD && i == widths.length - 1 ? 1 : 0;
+            cells.add(new Cell(label("CNN-9", widths[i]), config(context, "conv", widths[i]), stage));
+            cells.add(new Cell(label("SphereNet-9", widths[i]), config(context, "linear", widths[i]), stage));
         }
-        Table table = Table.of("width (x widest)", "channels", "CNN-9 test %", "SphereNet-9 (linear) test %",
-                "SphereNet minus CNN");
-        Map<String, Object> numbers = new LinkedHashMap<>();
-        double[] gains = new double[FRACTIONS.length];
-        for (int i = 0; i < FRACTIONS.length; i++) {
-            double f = FRACTIONS[i];
-            double width = full * f;
-            Comparison cmp = Comparison.of(sphere.get(f), cnn.get(f));
-            gains[i] = cmp.difference();
-            table.row(String.format(Locale.ROOT, "%s (width %s)", f, width),
-                    Math.round(128 * width) + "/" + Math.round(192 * width) + "/" + Math.round(256 * width),
-                    Stats.accuracy(cnn.get(f)), Stats.accuracy(sphere.get(f)), cmp);
-            numbers.put(String.valueOf(width), Map.of("cnn", Stats.meanAccuracy(cnn.get(f)),
-                    "sphere", Stats.meanAccuracy(sphere.get(f)), "gain", cmp.difference()));
-        }
-        context.record("byWidth", numbers);
-        context.report().section("Test accuracy by width").table(table);
-        XYChart chart = Charts.lines("test accuracy by width", "width multiplier", "accuracy (%)");
-        double[] x = java.util.Arrays.stream(FRACTIONS).map(f -> f * full).toArray();
-        chart.addSeries("CNN-9", x, java.util.Arrays.stream(FRACTIONS).map(f -> Stats.meanAccuracy(cnn.get(f))).toArray());
-        chart.addSeries("SphereNet-9", x,
-                java.util.Arrays.stream(FRACTIONS).map(f -> Stats.meanAccuracy(sphere.get(f))).toArray());
-        XYChart gain = Charts.lines("SphereNet minus CNN", "width multiplier", "points");
-        gain.addSeries("gain", x, gains);
-        context.report().plot("width.png", "accuracy and SphereNet gain against width", List.of(chart, gain));
+        return cells;
+    }
 
-        Comparison widestVsNarrowest = new Comparison(gains[gains.length - 1] - gains[0],
-                Comparison.of(sphere.get(FRACTIONS[0]), cnn.get(FRACTIONS[0])).noise() * Math.sqrt(2));
-        boolean growing = gains[0] <= gains[1] && gains[1] <= gains[2];
-        boolean stillBehind = gains[gains.length - 1] < 0;
-        String headline = widestVsNarrowest.sign() > 0
-                ? "The SphereNet's " + (stillBehind ? "deficit shrinks" : "gain grows") + " with width ("
-                        + (growing ? "monotonically" : "not monotonically") + "): this scale confirms the"
-                        + " direction of the paper's claim" + (stillBehind
-                                ? ", though at these widths the SphereNet never overtakes the CNN." : ".")
-                : widestVsNarrowest.sign() == 0
-                        ? "The SphereNet's gain does not change with width beyond the noise: this scale neither"
-                                + " confirms nor refutes the paper."
-                        : "The SphereNet's gain shrinks with width: this scale does not confirm the paper.";
-        context.conclude(headline, List.of(
-                String.format(Locale.ROOT, "Gain at the narrowest width %.2f points, at the widest %.2f: the change is %s.",
-                        gains[0], gains[gains.length - 1], widestVsNarrowest),
-                "All widths here are far below the paper's (widest: " + full + " of 128/192/256 channels); the"
-                        + " paper's claim is about the regime of many filters."));
+    @Override
+    public void report(StudyContext context) throws IOException {
+        double[] widths = widths(context);
+        Table table = Table.of("width", "channels", "CNN-9 test %", "SphereNet-9 (linear) test %",
+                "SphereNet minus CNN [95 % interval]");
+        List<Check> checks = new ArrayList<>();
+        for (double width : widths) {
+            List<TrialResult> cnn = context.runs(label("CNN-9", width));
+            List<TrialResult> sphere = context.runs(label("SphereNet-9", width));
+            Comparison gain = Comparison.of(sphere, cnn);
+            table.row(width, Math.round(128 * width) + "/" + Math.round(192 * width) + "/" + Math.round(256 * width),
+                    Stats.accuracy(cnn), Stats.accuracy(sphere), gain);
+            checks.add(new Check("width " + width + ": SphereNet minus CNN", "above", 1, gain));
+        }
+        for (int i = 1; i < widths.length; i++) {
+            checks.add(new Check(String.format(Locale.ROOT, "gain at width %s minus gain at width %s", widths[i],
+                    widths[0]), "above (the gain grows with width)", 1, gainChange(context, widths[i], widths[0])));
+        }
+        context.report().section("Test accuracy by width").paragraph(String.format(Locale.ROOT, "SphereNet-9 with"
+                + " linear SphereConv and its CNN twin, %,d iterations; mean ± sd over seeds.", context.base().iterations))
+                .table(table);
+        XYChart chart = Charts.lines("test accuracy by width", "width multiplier", "accuracy (%)");
+        Plots.addMeans(chart, "CNN-9", widths,
+                Arrays.stream(widths).mapToObj(w -> Stats.accuracies(context.runs(label("CNN-9", w)))).toList());
+        Plots.addMeans(chart, "SphereNet-9", widths,
+                Arrays.stream(widths).mapToObj(w -> Stats.accuracies(context.runs(label("SphereNet-9", w)))).toList());
+        context.report().plot("width.png", "mean test accuracy against width (95 % intervals)", List.of(chart));
+        context.checks("The paper's comparisons", "Differences in test-accuracy points; \"gain\" is SphereNet minus"
+                + " CNN at one width, and its change is paired by seed where all four cells share seeds.", checks);
+        List<Check> growth = checks.subList(widths.length, checks.size());
+        context.conclude(String.format("SphereNet's gain over the CNN growing with width: %s; SphereNet ahead of the CNN"
+                + " at a width: %s.", Check.tally(growth), Check.tally(checks.subList(0, widths.length))),
+                List.of("All widths here are below the paper's (widest: " + widths[widths.length - 1]
+                        + " of 128/192/256 channels); the paper's claim is about the regime of many filters."));
+    }
+
+    /** (sphere - cnn) at {@code wide} minus (sphere - cnn) at {@code narrow}. */
+    private static Comparison gainChange(StudyContext context, double wide, double narrow) {
+        return Comparison.contrast(List.of(context.runs(label("SphereNet-9", wide)), context.runs(label("CNN-9", wide)),
+                context.runs(label("SphereNet-9", narrow)), context.runs(label("CNN-9", narrow))),
+                new double[] {1, -1, -1, 1}, r -> 100 * r.accuracy());
     }
 
     private static TrainConfig config(StudyContext context, String operator, double width) {

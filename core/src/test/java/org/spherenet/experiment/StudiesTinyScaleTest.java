@@ -36,13 +36,14 @@ class StudiesTinyScaleTest {
             String report = Files.readString(dir.resolve(Experiment.REPORT));
             assertThat(report).as(study.name())
                     .startsWith("# " + study.title() + "\n")
-                    .contains("**The claim.**", "**Scale: tiny.**", "## What this shows", "## How this was made",
+                    .contains("**The claim.**", "**Scale: tiny (indicative only).**", "**Beside the paper.**", "## What this shows", "## How this was made",
                             "spherenet experiment " + study.name() + " --scale tiny", "| --- |");
             Matcher image = IMAGE.matcher(report);
             while (image.find()) {
                 byte[] png = Files.readAllBytes(dir.resolve(image.group(1)));
                 assertThat(png).as(image.group(1)).startsWith(0x89, 'P', 'N', 'G');
             }
+            assertThat(report).as(study.name()).doesNotContain("Partial");
             JsonNode json = ResultsIndex.read(dir);
             assertThat(json.path("study").asText()).isEqualTo(study.name());
             assertThat(json.path("findings").path("verdict").asText()).as(study.name()).isNotBlank();
@@ -54,12 +55,20 @@ class StudiesTinyScaleTest {
         }
         assertThat(Files.readString(results.resolve(ResultsIndex.FILE)))
                 .contains(Studies.all().stream().map(s -> "(" + s.name() + "/report.md)").toArray(String[]::new));
-        JsonNode operators = ResultsIndex.read(results.resolve("operators-losses"));
-        assertThat(operators.path("trials").size())
-                .isEqualTo(OperatorsLossesStudy.OPERATORS.size() * OperatorsLossesStudy.LOSSES.size());
+        JsonNode operators = ResultsIndex.read(results.resolve("operators"));
+        assertThat(operators.path("trials").size()).isEqualTo(OperatorsStudy.OPERATORS.size());
+        assertThat(operators.path("complete").asBoolean()).isTrue();
+        // one seed a side: every check is undecided, none is a verdict
+        assertThat(operators.path("checks").size()).isPositive();
+        for (JsonNode check : operators.path("checks")) {
+            assertThat(check.path("verdict").asText()).isEqualTo("undecided");
+        }
 
         Path page = root.resolve("report.html");
         assertThat(ReportHtml.write(results, page)).isEqualTo(Studies.all().size());
+        // every run also has its record beside the studies, named by its run folder
+        assertThat(Files.list(results.resolve(TrialStore.FOLDER)).count())
+                .isEqualTo(Files.list(runs).filter(Files::isDirectory).count());
         String html = Files.readString(page);
         assertThat(html).startsWith("<!DOCTYPE html>").endsWith("</html>\n")
                 .contains("src=\"data:image/png;base64,", "<table>", "<section id=\"conditioning\">",
@@ -72,6 +81,7 @@ class StudiesTinyScaleTest {
         Experiment.run(width, options(results, runs, width), new PrintStream(log, true, StandardCharsets.UTF_8));
         String text = log.toString(StandardCharsets.UTF_8);
         assertThat(text.lines().filter(l -> l.contains("%")).count()).isEqualTo(6);
+        assertThat(text).contains("(6 of 6 runs)");
         assertThat(text.lines().filter(l -> l.contains("%")).allMatch(l -> l.contains("(earlier run"))).isTrue();
     }
 
