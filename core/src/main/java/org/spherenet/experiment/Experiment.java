@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.spherenet.train.AtomicFiles;
+import org.spherenet.train.FiniteJson;
 import org.spherenet.train.TrainConfig;
 
 /**
@@ -23,7 +24,7 @@ import org.spherenet.train.TrainConfig;
  */
 public final class Experiment {
 
-    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    static final ObjectMapper JSON = FiniteJson.mapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public static final String REPORT = "report.md";
     public static final String RESULTS = "results.json";
