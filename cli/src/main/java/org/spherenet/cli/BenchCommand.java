@@ -52,7 +52,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Intra-op threads (default: the engine's choice).")
     Integer threads;
 
-    @Option(names = "--json", description = "Print one JSON object instead of the table.")
+    @Option(names = "--json", description = "Print one JSON object instead of the table (default: the table).")
     boolean json;
 
     @Override
