@@ -54,8 +54,9 @@ check() {
 step() {
   local expected="$1" may="$2"; shift 2
   local before; before="$(hashes $may)"
-  echo "journey: spherenet $*"
+  local start=$SECONDS
   set +e; "$spherenet" "$@" >"$out" 2>"$err"; local code=$?; set -e
+  echo "journey: spherenet $*   ($((SECONDS - start)) s)"
   check "$expected" "$may" "$before" "$code" "spherenet $*"
 }
 
@@ -64,7 +65,7 @@ step() {
 interrupted() {
   local may="$1" run="$2"; shift 2
   local before; before="$(hashes $may)"
-  echo "journey: spherenet $*   (then Ctrl-C)"
+  local start=$SECONDS
   set -m # job control: a background job takes SIGINT as a terminal would give it
   "$spherenet" "$@" >"$out" 2>"$err" &
   background=$!
@@ -78,6 +79,7 @@ interrupted() {
   kill -INT "$background"
   set +e; wait "$background"; local code=$?; set -e
   background=""
+  echo "journey: spherenet $*   (Ctrl-C once training; $((SECONDS - start)) s)"
   check 130 "$may" "$before" "$code" "spherenet $* (Ctrl-C)"
   grep -q "stopped at iteration .* (checkpoint written); continue with 'spherenet train --resume" "$out" \
     || fail "no resume hint after Ctrl-C"
