@@ -194,8 +194,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /**
-     * The settings the options given beside {@code --resume} set: an option's field is named
-     * after the {@link TrainConfig} setting it sets wherever that setting may change on resume.
+     * The settings the options given beside {@code --resume} set.
      *
      * @throws IllegalArgumentException naming the options that cannot change
      */
@@ -206,19 +205,30 @@ final class TrainCommand implements Callable<Integer> {
             if (option.longestName().equals("--resume")) {
                 continue;
             }
-            String field = option.userObject() instanceof Field f ? f.getName() : "";
-            if (ResumeSettings.isChangeable(field)) {
-                settings.add(field);
+            if (ResumeSettings.isChangeable(setting(option))) {
+                settings.add(setting(option));
             } else {
                 fixed.add(option.longestName());
             }
         }
         if (!fixed.isEmpty()) {
+            List<String> changeable = spec.options().stream()
+                    .filter(o -> ResumeSettings.isChangeable(setting(o)))
+                    .map(OptionSpec::longestName)
+                    .toList();
             throw new IllegalArgumentException(dir + ": " + String.join(", ", fixed)
-                    + " cannot change when a run is resumed (only --iterations, --eval-every, --checkpoint-every,"
-                    + " --gradient-log-every and --on-non-finite can; see 'spherenet train --help')");
+                    + " cannot change when a run is resumed (only " + String.join(", ", changeable)
+                    + " can; see 'spherenet train --help')");
         }
         return settings;
+    }
+
+    /**
+     * The {@link TrainConfig} setting an option sets, where that setting may change on resume: the
+     * option's field has the setting's name (other fields need not).
+     */
+    static String setting(OptionSpec option) {
+        return option.userObject() instanceof Field f ? f.getName() : "";
     }
 
     /** One line on stderr when the latest checkpoint was damaged and the previous one used. */

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.spherenet.cli.CliTest.assertUserError;
 import static org.spherenet.cli.CliTest.run;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -116,10 +115,13 @@ class ResumeTest {
     }
 
     @Test
-    void everySettingIsFixedUnlessTheTableSaysOtherwise() throws IOException {
+    void everySettingIsFixedUnlessTheTableSaysOtherwiseAndEachChangeableOneHasItsOption() {
         // the table names real settings; anything new is fixed until it is added there
+        List<String> options = new picocli.CommandLine(new TrainCommand()).getCommandSpec().options().stream()
+                .map(TrainCommand::setting).toList();
         for (String setting : ResumeSettings.CHANGEABLE) {
             assertThat(TrainConfig.class.getFields()).extracting(java.lang.reflect.Field::getName).contains(setting);
+            assertThat(options).as("an option of train sets " + setting).contains(setting);
         }
         assertThat(ResumeSettings.isChangeable("model")).isFalse();
         assertThat(ResumeSettings.isChangeable("learningRate")).isFalse();
