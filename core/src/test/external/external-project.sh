@@ -56,14 +56,14 @@ grep -q "<version>$version</version>" "$project/pom.xml" || fail "the README's p
 example="$(awk '/^## The library in ten lines/ { on = 1 } on && /^```java/ { copy = 1; next }
      copy && /^```/ { exit } copy { print }' "$root/README.md")"
 [ "$(echo "$example" | wc -l)" -ge 10 ] || fail "no Java example found in the README"
-awk -v example="$example" '/\/\/ README example/ { print example; next } { print }' \
+EXAMPLE="$example" awk '/\/\/ README example/ { print ENVIRON["EXAMPLE"]; next } { print }' \
   "$here/Example.java" >"$project/src/main/java/Example.java"
 
-mvn=(mvn -B -ntp -q -o -Daether.offline.protocols=file -s "$tmp/settings.xml" -f "$project/pom.xml")
-"${mvn[@]}" compile org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
-  -Dmdep.outputFile="$tmp/classpath.txt" || fail "the project does not build"
-java -Dai.djl.offline=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
-  -Dorg.slf4j.simpleLogger.log.ai.djl.util.cuda=error -cp "$project/target/classes:$(cat "$tmp/classpath.txt")" Example \
-  || fail "the README's example does not run"
+# the README's two commands, offline, with the settings above
+cd "$project"
+mvn -B -ntp -o -Daether.offline.protocols=file -s "$tmp/settings.xml" \
+  -q compile dependency:build-classpath -Dmdep.outputFile=classpath.txt || fail "the project does not build"
+java -Dai.djl.offline=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dorg.slf4j.simpleLogger.log.ai.djl.util.cuda=error \
+  -cp "target/classes:$(cat classpath.txt)" Example || fail "the README's example does not run"
 [ "$(listing)" = "$m2_before" ] || fail "$m2/org/spherenet changed"
 echo "external project: built against spherenet-core $version and trained"
