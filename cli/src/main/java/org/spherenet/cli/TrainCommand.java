@@ -259,6 +259,11 @@ final class TrainCommand implements Callable<Integer> {
         try {
             summary = training.run();
             folder.writeSummary(summary);
+            if (!summary.finished()) {
+                // before the hook returns: after Ctrl-C, the JVM exits as soon as it does
+                System.out.printf("%s: stopped at iteration %d (checkpoint written); continue with"
+                        + " 'spherenet train --resume %s'%n", folder.dir(), summary.iterations(), folder.dir());
+            }
         } finally {
             done.countDown();
         }
@@ -268,8 +273,6 @@ final class TrainCommand implements Callable<Integer> {
             // the hook is what stopped us; the JVM exits once it returns
         }
         if (!summary.finished()) {
-            System.out.printf("%s: stopped at iteration %d (checkpoint written); continue with"
-                    + " 'spherenet train --resume %s'%n", folder.dir(), summary.iterations(), folder.dir());
             return 130;
         }
         System.out.printf("%s: %s%n", folder.dir(), describe(summary));
