@@ -9,6 +9,7 @@ import java.util.concurrent.CountDownLatch;
 import org.spherenet.train.ResumeSettings;
 import org.spherenet.train.RunCheckpoints;
 import org.spherenet.train.RunFolder;
+import org.spherenet.train.RunFolderException;
 import org.spherenet.train.RunListeners;
 import org.spherenet.train.Summary;
 import org.spherenet.train.TrainConfig;
@@ -164,7 +165,7 @@ final class TrainCommand implements Callable<Integer> {
             TrainConfig stored = folder.config();
             TrainConfig config = ResumeSettings.apply(stored, config(), resumeSettings(folder.dir()));
             config.validate();
-            Summary done = folder.summary();
+            Summary done = finished(folder);
             if (done != null && done.finished() && done.iterations() >= config.iterations) {
                 System.out.printf("%s: already finished: %s; nothing to resume%s%n", folder.dir(), describe(done),
                         given().isEmpty() ? "" : ", so " + String.join(", ", given()) + " changed nothing");
@@ -182,6 +183,16 @@ final class TrainCommand implements Callable<Integer> {
                 }
                 return train(training, folder);
             }
+        }
+    }
+
+    /** The run's summary; null if it has none or (with a warning) an unreadable one, which the run rewrites. */
+    private static Summary finished(RunFolder folder) throws java.io.IOException {
+        try {
+            return folder.summary();
+        } catch (RunFolderException e) {
+            System.err.println("spherenet: warning: " + e.getMessage() + "; resuming from the checkpoint");
+            return null;
         }
     }
 

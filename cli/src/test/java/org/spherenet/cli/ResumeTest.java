@@ -73,6 +73,20 @@ class ResumeTest {
     }
 
     @Test
+    void anUnreadableSummaryIsRewrittenFromTheLastCheckpointAndTheLog(@TempDir Path runs) throws Exception {
+        run(tiny(runs, "damaged"));
+        Path run = runs.resolve("damaged");
+        Path summary = run.resolve(RunFolder.SUMMARY);
+        org.spherenet.train.Summary written = RunFolder.readSummary(run);
+        Files.writeString(summary, "{\"iterations\" : 10, \"finished\" : tr");
+        Object[] again = resume(run);
+        assertThat(again[0]).as((String) again[2]).isEqualTo(0);
+        assertThat((String) again[2]).contains("spherenet: warning: " + summary + ": unreadable summary");
+        assertThat(RunFolder.readSummary(run)).usingRecursiveComparison().ignoringFields("elapsedSeconds")
+                .isEqualTo(written);
+    }
+
+    @Test
     void optionsThatCannotChangeAreRefusedInOneLineNamingThemAndNothingIsWritten(@TempDir Path runs)
             throws Exception {
         run(tiny(runs, "fixed"));
