@@ -3,11 +3,11 @@ package org.spherenet.cli;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.spherenet.bench.BenchResult;
 import org.spherenet.bench.StepBenchmark;
+import org.spherenet.train.FiniteJson;
 import org.spherenet.train.TrainConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -52,7 +52,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Intra-op threads (default: the engine's choice).")
     Integer threads;
 
-    @Option(names = "--json", description = "Print one JSON object instead of the table.")
+    @Option(names = "--json", description = "Print one JSON object instead of the table (default: the table).")
     boolean json;
 
     @Override
@@ -74,7 +74,7 @@ final class BenchCommand implements Callable<Integer> {
         Engine.getInstance();
         BenchResult r = StepBenchmark.run(config, image, classes, benchMode, warmup, steps, JniUtils.getNumThreads());
         if (json) {
-            System.out.println(new ObjectMapper().writeValueAsString(r));
+            System.out.println(FiniteJson.mapper().writeValueAsString(r));
         } else {
             print(r);
         }

@@ -1,31 +1,44 @@
 package org.spherenet.cli;
 
+import java.lang.reflect.Field;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.spherenet.train.ResumeSettings;
 import org.spherenet.train.RunCheckpoints;
 import org.spherenet.train.RunFolder;
+import org.spherenet.train.RunFolderException;
 import org.spherenet.train.RunListeners;
 import org.spherenet.train.Summary;
 import org.spherenet.train.TrainConfig;
 import org.spherenet.train.Training;
 import org.spherenet.train.TrainingListener;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code spherenet train}: train a network, or resume a run. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
             "Train a network. With no options: a SphereNet-9 (width 0.125) on Fashion-MNIST.",
-            "Writes runs/<name>/: config.json, metrics.jsonl/csv, curves.png, checkpoint.bin, summary.json."
+            "Writes runs/<name>/: config.json, metrics.jsonl/csv, curves.png, checkpoint.bin, summary.json.",
+            "--resume continues a run as its config.json says; it may change only --iterations (to extend a run"
+                    + " with the constant schedule), --eval-every, --checkpoint-every, --gradient-log-every and"
+                    + " --on-non-finite, recorded in config.json from the iteration it resumes at. A finished run"
+                    + " is left as it is."
         })
 final class TrainCommand implements Callable<Integer> {
 
     private static final TrainConfig DEFAULTS = new TrainConfig();
 
-    @Option(names = "--resume", paramLabel = "RUN_DIR", description = "Continue the run in this folder from its last checkpoint.")
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--resume", paramLabel = "RUN_DIR", description = "Continue the run in this folder from its last checkpoint (default: start a new run).")
     Path resume;
 
     @Option(names = "--name", description = "Run name (default: model-operator-timestamp).")
@@ -52,7 +65,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--bn-style", description = "usual or authors (momentum 0.999, eps 1e-3, stats from 0) (default: ${DEFAULT-VALUE}).")
     String batchNormStyle = DEFAULTS.batchNormStyle;
 
-    @Option(names = "--sphere-norm", description = "Normalise every conv as SphereNorm.")
+    @Option(names = "--sphere-norm", description = "Normalise every conv as SphereNorm (default: off).")
     boolean sphereNorm;
 
     @Option(names = "--no-rescale", negatable = true, description = "SphereNorm learns a per-channel scale and shift (default: on).")
@@ -92,7 +105,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--momentum", description = "SGD momentum (default: ${DEFAULT-VALUE}).")
     double momentum = DEFAULTS.momentum;
 
-    @Option(names = "--schedule", description = "step (the authors' /10 at 34/64 and 54/64) or cosine (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--schedule", description = "step (the authors' /10 at 34/64 and 54/64), cosine or constant (default: ${DEFAULT-VALUE}).")
     String schedule = DEFAULTS.schedule;
 
     @Option(names = "--weight-decay", description = "(default: ${DEFAULT-VALUE})")
@@ -133,19 +146,7 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (resume != null) {
-            try (RunFolder folder = RunFolder.open(resume)) {
-                TrainConfig config = folder.config();
-                config.validate();
-                try (Training training = newTraining(config, folder.dir())) {
-                    RunCheckpoints.Restored restored = training.resume();
-                    if (restored == null) {
-                        System.err.println("spherenet: " + folder.dir() + ": no checkpoint yet, starting from iteration 0");
-                    } else {
-                        warnIfFallenBack(restored);
-                    }
-                    return train(training, folder);
-                }
-            }
+            return resume();
         }
         TrainConfig config = config();
         config.validate();
@@ -165,6 +166,93 @@ final class TrainCommand implements Callable<Integer> {
             System.err.println("spherenet: testing on " + config.heldOut + ", never trained on");
         }
         return config;
+    }
+
+    /**
+     * Continues the run in {@link #resume}. Options given beside {@code --resume} change its
+     * settings where {@link ResumeSettings} allows it; the others are refused. A finished run is
+     * left untouched, byte for byte.
+     */
+    private int resume() throws Exception {
+        try (RunFolder folder = RunFolder.open(resume)) {
+            TrainConfig stored = folder.config();
+            TrainConfig config = ResumeSettings.apply(stored, config(), resumeSettings(folder.dir()));
+            config.validate();
+            Summary done = finished(folder);
+            if (done != null && done.finished() && done.iterations() >= config.iterations) {
+                System.out.printf("%s: already finished: %s; nothing to resume%s%n", folder.dir(), describe(done),
+                        given().isEmpty() ? "" : ", so " + String.join(", ", given()) + " changed nothing");
+                return 0;
+            }
+            try (Training training = newTraining(config, folder.dir())) {
+                RunCheckpoints.Restored restored = training.resume();
+                if (restored == null) {
+                    System.err.println("spherenet: " + folder.dir() + ": no checkpoint yet, starting from iteration 0");
+                } else {
+                    warnIfFallenBack(restored);
+                }
+                if (ResumeSettings.record(stored, config, training.getIteration())) {
+                    folder.writeConfig(config);
+                }
+                return train(training, folder);
+            }
+        }
+    }
+
+    /** The run's summary; null if it has none or (with a warning) an unreadable one, which the run rewrites. */
+    private static Summary finished(RunFolder folder) throws java.io.IOException {
+        try {
+            return folder.summary();
+        } catch (RunFolderException e) {
+            System.err.println("spherenet: warning: " + e.getMessage() + "; resuming from the checkpoint");
+            return null;
+        }
+    }
+
+    /** The options given beside {@code --resume}, by name. */
+    private List<String> given() {
+        return spec.commandLine().getParseResult().matchedOptions().stream()
+                .filter(o -> !o.longestName().equals("--resume"))
+                .map(OptionSpec::longestName)
+                .toList();
+    }
+
+    /**
+     * The settings the options given beside {@code --resume} set.
+     *
+     * @throws IllegalArgumentException naming the options that cannot change
+     */
+    private List<String> resumeSettings(Path dir) {
+        List<String> settings = new ArrayList<>();
+        List<String> fixed = new ArrayList<>();
+        for (OptionSpec option : spec.commandLine().getParseResult().matchedOptions()) {
+            if (option.longestName().equals("--resume")) {
+                continue;
+            }
+            if (ResumeSettings.isChangeable(setting(option))) {
+                settings.add(setting(option));
+            } else {
+                fixed.add(option.longestName());
+            }
+        }
+        if (!fixed.isEmpty()) {
+            List<String> changeable = spec.options().stream()
+                    .filter(o -> ResumeSettings.isChangeable(setting(o)))
+                    .map(OptionSpec::longestName)
+                    .toList();
+            throw new IllegalArgumentException(dir + ": " + String.join(", ", fixed)
+                    + " cannot change when a run is resumed (only " + String.join(", ", changeable)
+                    + " can; see 'spherenet train --help')");
+        }
+        return settings;
+    }
+
+    /**
+     * The {@link TrainConfig} setting an option sets, where that setting may change on resume: the
+     * option's field has the setting's name (other fields need not).
+     */
+    static String setting(OptionSpec option) {
+        return option.userObject() instanceof Field f ? f.getName() : "";
     }
 
     /** One line on stderr when the latest checkpoint was damaged and the previous one used. */
@@ -195,6 +283,11 @@ final class TrainCommand implements Callable<Integer> {
         try {
             summary = training.run();
             folder.writeSummary(summary);
+            if (!summary.finished()) {
+                // before the hook returns: after Ctrl-C, the JVM exits as soon as it does
+                System.out.printf("%s: stopped at iteration %d (checkpoint written); continue with"
+                        + " 'spherenet train --resume %s'%n", folder.dir(), summary.iterations(), folder.dir());
+            }
         } finally {
             done.countDown();
         }
@@ -204,16 +297,19 @@ final class TrainCommand implements Callable<Integer> {
             // the hook is what stopped us; the JVM exits once it returns
         }
         if (!summary.finished()) {
-            System.out.printf("%s: stopped at iteration %d (checkpoint written); continue with"
-                    + " 'spherenet train --resume %s'%n", folder.dir(), summary.iterations(), folder.dir());
             return 130;
         }
-        System.out.printf("%s: %d iterations, test accuracy %.2f%% (best %.2f%% at %d), %.0f s%s%n",
-                folder.dir(), summary.iterations(), 100 * summary.finalTestAccuracy(),
+        System.out.printf("%s: %s%n", folder.dir(), describe(summary));
+        return 0;
+    }
+
+    /** "500 iterations, test accuracy 80.00% (best 81.00% at 400), 12 s[, 3 steps skipped ...]". */
+    private static String describe(Summary summary) {
+        return String.format("%d iterations, test accuracy %.2f%% (best %.2f%% at %d), %.0f s%s",
+                summary.iterations(), 100 * summary.finalTestAccuracy(),
                 100 * summary.bestTestAccuracy(), summary.bestIteration(), summary.elapsedSeconds(),
                 summary.skippedSteps() == 0 ? ""
                         : ", " + summary.skippedSteps() + " steps skipped (non-finite loss or gradient)");
-        return 0;
     }
 
     private TrainConfig config() {

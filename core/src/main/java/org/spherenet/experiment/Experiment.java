@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.spherenet.train.AtomicFiles;
+import org.spherenet.train.FiniteJson;
 import org.spherenet.train.TrainConfig;
 
 /**
@@ -28,7 +29,7 @@ import org.spherenet.train.TrainConfig;
  */
 public final class Experiment {
 
-    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    static final ObjectMapper JSON = FiniteJson.mapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public static final String REPORT = "report.md";
     public static final String RESULTS = "results.json";

@@ -14,7 +14,7 @@ import java.util.function.ToLongFunction;
  */
 final class JsonLines {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = FiniteJson.mapper();
 
     private JsonLines() {}
 

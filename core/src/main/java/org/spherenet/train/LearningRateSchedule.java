@@ -2,9 +2,10 @@ package org.spherenet.train;
 
 /**
  * The learning rate at each iteration: the authors' step schedule (divided by 10 at 34/64 and
- * 54/64 of the run, i.e. iterations 34,000 and 54,000 of 64,000, scaled to the run's length) or a
- * cosine decay to zero. Both are pure functions of the iteration, so a resumed run continues with
- * exactly the rate it would have had.
+ * 54/64 of the run, i.e. iterations 34,000 and 54,000 of 64,000, scaled to the run's length), a
+ * cosine decay to zero, or a constant rate. All are pure functions of the iteration, so a resumed
+ * run continues with exactly the rate it would have had. Only the constant rate does not depend on
+ * the run's length, so only a run with it can be extended (see {@link ResumeSettings}).
  */
 public interface LearningRateSchedule {
 
@@ -23,8 +24,18 @@ public interface LearningRateSchedule {
         return it -> base * 0.5 * (1 + Math.cos(Math.PI * Math.min(it, iterations) / iterations));
     }
 
+    /** The same rate at every iteration. */
+    static LearningRateSchedule constant(double base) {
+        return it -> base;
+    }
+
+    /** Whether the rates of schedule {@code name} depend on the run's length. */
+    static boolean dependsOnLength(String name) {
+        return !name.equals("constant");
+    }
+
     /**
-     * Parses {@code step} or {@code cosine}.
+     * Parses {@code step}, {@code cosine} or {@code constant}.
      *
      * @throws IllegalArgumentException for another name
      */
@@ -34,9 +45,11 @@ public interface LearningRateSchedule {
                 return step(base, iterations);
             case "cosine":
                 return cosine(base, iterations);
+            case "constant":
+                return constant(base);
             default:
                 throw new IllegalArgumentException(
-                        "unknown schedule '" + name + "' (expected step or cosine)");
+                        "unknown schedule '" + name + "' (expected step, cosine or constant)");
         }
     }
 }

@@ -23,7 +23,7 @@ public final class RunFolder implements AutoCloseable {
     public static final String SUMMARY = "summary.json";
 
     static final ObjectMapper JSON =
-            new ObjectMapper()
+            FiniteJson.mapper()
                     .enable(SerializationFeature.INDENT_OUTPUT)
                     .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
 
@@ -109,6 +109,16 @@ public final class RunFolder implements AutoCloseable {
         } catch (IOException e) {
             throw new RunFolderException(file, "unreadable summary: " + firstLine(e.getMessage()));
         }
+    }
+
+    /** Rewrites {@code config.json} (a resumed run records the settings it changed). */
+    public void writeConfig(TrainConfig config) throws IOException {
+        AtomicFiles.writeString(dir.resolve(CONFIG), JSON.writeValueAsString(config));
+    }
+
+    /** The run's {@code summary.json}, or null if it has none yet. */
+    public Summary summary() throws IOException {
+        return Files.exists(dir.resolve(SUMMARY)) ? readSummary(dir) : null;
     }
 
     public void writeSummary(Summary summary) throws IOException {

@@ -1,11 +1,12 @@
 package org.spherenet.train;
 
 /**
- * How a run ended, written as {@code summary.json}.
+ * How a run ended, written as {@code summary.json}. The accuracies are NaN ({@code null} in the
+ * file, see {@link FiniteJson}) for a run stopped before its first evaluation.
  *
  * @param iterations iterations done
  * @param finished whether all planned iterations ran (false: stopped early, resumable)
- * @param finalTestAccuracy test accuracy at the end
+ * @param finalTestAccuracy test accuracy at the latest evaluation (for a finished run: at the end)
  * @param bestTestAccuracy best test accuracy seen at an evaluation
  * @param bestIteration where it was seen
  * @param elapsedSeconds wall time across resumes

@@ -61,7 +61,7 @@ public class TrainConfig {
     public String optimizer = "adam";
     public double learningRate = 2e-3;
     public double momentum = 0.9;
-    /** step (the authors' /10 at 34/64 and 54/64) or cosine. */
+    /** step (the authors' /10 at 34/64 and 54/64), cosine or constant. */
     public String schedule = "cosine";
     public double weightDecay = 5e-4;
     /** authors, global or none. */
@@ -84,6 +84,13 @@ public class TrainConfig {
     public int evalLimit;
     /** Iterations between rows of {@code gradients.jsonl} (0: no gradient log). */
     public long gradientLogEvery;
+
+    /**
+     * The settings changed when the run was resumed, each holding from its iteration on (see
+     * {@link ResumeSettings}); null: none.
+     */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    public java.util.List<ResumeSettings.Change> changedOnResume;
 
     /**
      * Checks every setting before any work starts.

@@ -62,6 +62,8 @@ public final class Training implements AutoCloseable {
     private long skippedSteps;
     private double elapsedBefore;
     private double bestAccuracy = -1;
+    /** The test accuracy of the latest evaluation, NaN before the first. */
+    private double lastAccuracy = Double.NaN;
     private long bestIteration;
     private long lastCheckpoint = -1;
     private LongPredicate poisonedSteps = i -> false;
@@ -151,6 +153,7 @@ public final class Training implements AutoCloseable {
         for (Metrics m : earlierRows) {
             elapsedBefore = m.elapsedSeconds();
             skippedSteps = m.skippedSteps();
+            lastAccuracy = m.testAccuracy();
             if (m.testAccuracy() > bestAccuracy) {
                 bestAccuracy = m.testAccuracy();
                 bestIteration = m.iteration();
@@ -174,7 +177,6 @@ public final class Training implements AutoCloseable {
         double intervalLoss = 0;
         double intervalCorrect = 0;
         int intervalSteps = 0;
-        double last = Double.NaN;
         while (iteration < config.iterations && !stopRequested.get()) {
             int epoch = (int) (iteration / batchesPerEpoch);
             // a resumed run starts mid-epoch: replay the epoch's order and skip what was done
@@ -204,9 +206,9 @@ public final class Training implements AutoCloseable {
                     boolean end = finished || stopRequested.get();
                     if (iteration % config.evalEvery == 0 || finished) {
                         double now = System.nanoTime();
-                        last = evaluate(store);
-                        if (last > bestAccuracy) {
-                            bestAccuracy = last;
+                        lastAccuracy = evaluate(store);
+                        if (lastAccuracy > bestAccuracy) {
+                            bestAccuracy = lastAccuracy;
                             bestIteration = iteration;
                         }
                         Metrics metrics = new Metrics(
@@ -216,7 +218,7 @@ public final class Training implements AutoCloseable {
                                 regularisation(),
                                 orthogonality(),
                                 intervalCorrect / Math.max(1, intervalSteps * (double) config.batchSize),
-                                last,
+                                lastAccuracy,
                                 rate,
                                 intervalImages / ((now - intervalStart) / 1e9),
                                 elapsedBefore + (System.nanoTime() - start) / 1e9,
@@ -241,8 +243,8 @@ public final class Training implements AutoCloseable {
         Summary summary = new Summary(
                 iteration,
                 iteration >= config.iterations,
-                last,
-                bestAccuracy,
+                lastAccuracy,
+                bestAccuracy < 0 ? Double.NaN : bestAccuracy,
                 bestIteration,
                 elapsedBefore + (System.nanoTime() - start) / 1e9,
                 skippedSteps,
