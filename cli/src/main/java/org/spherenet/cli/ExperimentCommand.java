@@ -46,15 +46,15 @@ final class ExperimentCommand implements Callable<Integer> {
     int seeds;
 
     @Option(names = "--shard", paramLabel = "I/N", description = "Train only this share of the runs (a fixed split"
-            + " by run); a shard of several writes run records but no report: use --report-only after.")
+            + " by run); a shard of several writes run records but no report: use --report-only after (default: all runs).")
     String shard;
 
     @Option(names = "--report-only", description = "Train nothing: write the report from the runs that exist and"
-            + " list the missing ones.")
+            + " list the missing ones (default: off).")
     boolean reportOnly;
 
     @Option(names = "--budget-minutes", paramLabel = "M", description = "Start no run after M minutes (the run in"
-            + " progress finishes); the reports then say which runs are missing.")
+            + " progress finishes); the reports then say which runs are missing (default: no limit).")
     Double budgetMinutes;
 
     @Option(names = "--results", description = "Folder of study results (default: results at standard scale,"
