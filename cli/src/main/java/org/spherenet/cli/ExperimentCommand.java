@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
             "Runs are kept in --runs and reused when a study (or another one) needs the same run again, so an"
                     + " interrupted experiment continues where it stopped."
         })
-final class ExperimentCommand implements Callable<Integer> {
+public class ExperimentCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "NAME", description = "The study, or 'all'.")
     String name;
@@ -64,8 +64,16 @@ final class ExperimentCommand implements Callable<Integer> {
             Experiment.Options options = new Experiment.Options(chosen, dataset,
                     data == null ? null : data.toAbsolutePath().toString(), seeds, results, runs,
                     String.join(" ", command));
+            beforeStudy(study, options);
             Experiment.run(study, options, System.out);
         }
         return 0;
     }
+
+    /**
+     * A hook for commands that train elsewhere (the Spark module's {@code experiment --spark}):
+     * called before a study runs; the runs it finishes there are read back, not trained again.
+     * Does nothing here.
+     */
+    protected void beforeStudy(Study study, Experiment.Options options) throws java.io.IOException {}
 }

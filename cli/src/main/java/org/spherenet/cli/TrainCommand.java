@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
             "Train a network. With no options: a SphereNet-9 (width 0.125) on Fashion-MNIST.",
             "Writes runs/<name>/: config.json, metrics.jsonl/csv, curves.png, checkpoint.bin, summary.json."
         })
-final class TrainCommand implements Callable<Integer> {
+public class TrainCommand implements Callable<Integer> {
 
     private static final TrainConfig DEFAULTS = new TrainConfig();
 
@@ -161,11 +161,19 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private static Training newTraining(TrainConfig config, Path dir) throws java.io.IOException {
+    private Training newTraining(TrainConfig config, Path dir) throws java.io.IOException {
         List<TrainingListener> listeners = new ArrayList<>(RunListeners.standard(dir, config));
         listeners.add(Progress.create());
-        return new Training(config, dir, listeners);
+        Training training = new Training(config, dir, listeners);
+        configure(training);
+        return training;
     }
+
+    /**
+     * A hook for commands that train elsewhere (the Spark module's {@code train --spark}): called
+     * once the training is built, before it resumes or runs. Does nothing here.
+     */
+    protected void configure(Training training) throws java.io.IOException {}
 
     private int train(Training training, RunFolder folder) throws Exception {
         CountDownLatch done = new CountDownLatch(1);

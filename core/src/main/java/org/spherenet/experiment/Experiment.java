@@ -115,6 +115,41 @@ public final class Experiment {
         return dir;
     }
 
+    /**
+     * The runs {@code study} still needs, found by walking it through with placeholder results for
+     * the unfinished ones (nothing is trained or written but a scratch report). A study that picks
+     * runs from earlier results, or that fails on placeholders, may need more than listed: plan
+     * again once these are trained, until the list is empty.
+     *
+     * @return the unfinished runs' configurations, each once, in the order the study asks for them
+     */
+    public static List<TrainConfig> plan(Study study, Options options) throws IOException {
+        Map<Path, TrainConfig> planned = new LinkedHashMap<>();
+        Path scratch = Files.createTempDirectory("spherenet-plan");
+        PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
+        try {
+            TrialRunner runner = new TrialRunner(options.runsDir(), quiet, config -> {
+                try {
+                    planned.putIfAbsent(TrialRunner.folder(options.runsDir(), config), StudyContext.copy(config));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            StudyContext context = new StudyContext(options.scale(), options.datasetOrDefault(), options.dataDir(),
+                    options.seedsOrDefault(), runner, new Report(study.title(), scratch));
+            try {
+                study.run(context);
+            } catch (RuntimeException placeholdersNotEnough) {
+                // the runs planned so far are still needed; the next plan finds the rest
+            }
+        } finally {
+            try (var files = Files.walk(scratch)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+        return new java.util.ArrayList<>(planned.values());
+    }
+
     private static String scaleDescription(StudyContext context) {
         TrainConfig base = context.base();
         return String.format(Locale.ROOT,

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import org.spherenet.train.GradientLog;
 import org.spherenet.train.MetricsLog;
@@ -35,14 +36,25 @@ public final class TrialRunner {
 
     private final Path runsDir;
     private final PrintStream log;
+    private final java.util.function.Consumer<TrainConfig> planned;
 
     /**
      * @param runsDir where the run folders go
      * @param log one line per run
      */
     public TrialRunner(Path runsDir, PrintStream log) {
+        this(runsDir, log, null);
+    }
+
+    /**
+     * A runner that plans instead of training: each run not finished yet goes to {@code planned}
+     * and comes back as a placeholder result (no iterations, NaN accuracies, no curves), so that a
+     * study can be walked through to learn which runs it needs (see {@link Experiment#plan}).
+     */
+    TrialRunner(Path runsDir, PrintStream log, java.util.function.Consumer<TrainConfig> planned) {
         this.runsDir = runsDir;
         this.log = log;
+        this.planned = planned;
     }
 
     /** Trains {@code config} (or reads back its earlier run) and returns the result. */
@@ -51,6 +63,11 @@ public final class TrialRunner {
         Path dir = folder(runsDir, config);
         long start = System.nanoTime();
         boolean reused = isFinished(dir);
+        if (!reused && planned != null) {
+            planned.accept(config);
+            Summary none = new Summary(0, false, Double.NaN, Double.NaN, 0, 0, 0, 0);
+            return new TrialResult(label, config, none, List.of(), List.of(), dir);
+        }
         if (!reused) {
             train(config, dir);
         }
@@ -61,7 +78,11 @@ public final class TrialRunner {
         return new TrialResult(label, config, summary, MetricsLog.read(dir), GradientLog.read(dir), dir);
     }
 
-    private static void train(TrainConfig config, Path dir) throws IOException {
+    /**
+     * Trains {@code config} in {@code dir}, continuing a run started there (from its checkpoint,
+     * or from the start if it wrote none). A run's folder is {@link #folder}.
+     */
+    public static void train(TrainConfig config, Path dir) throws IOException {
         boolean started = Files.exists(dir.resolve(RunFolder.CONFIG));
         try (Training training = new Training(config, dir, RunListeners.standard(dir, config));
                 RunFolder folder = started ? RunFolder.open(dir) : RunFolder.create(dir, config)) {
@@ -73,7 +94,8 @@ public final class TrialRunner {
         }
     }
 
-    private static boolean isFinished(Path dir) throws IOException {
+    /** Whether {@code dir} holds a finished run. */
+    public static boolean isFinished(Path dir) throws IOException {
         return Files.exists(dir.resolve(RunFolder.SUMMARY)) && RunFolder.readSummary(dir).finished();
     }
 
@@ -83,7 +105,7 @@ public final class TrialRunner {
      * the folder holds a run whose full settings differ after all (a default changed since), the
      * full settings' hash is appended instead of reusing it.
      */
-    static Path folder(Path runsDir, TrainConfig config) throws IOException {
+    public static Path folder(Path runsDir, TrainConfig config) throws IOException {
         Map<String, Object> settings = JSON.convertValue(config, MAP);
         // remove(key, value) drops a setting only where it equals the default
         JSON.convertValue(new TrainConfig(), MAP).forEach(settings::remove);

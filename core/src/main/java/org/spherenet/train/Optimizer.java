@@ -19,6 +19,12 @@ public interface Optimizer {
      */
     void step(double rate);
 
+    /**
+     * The state arrays (moments, velocities), live: what parameter averaging averages across
+     * replicas besides the weights. Counters stay in {@link #save}.
+     */
+    List<NDArray> state();
+
     /** Writes the state (moments, step count). */
     void save(DataOutputStream out) throws IOException;
 
