@@ -21,9 +21,11 @@ public interface Optimizer {
 
     /**
      * The state arrays (moments, velocities), live: what parameter averaging averages across
-     * replicas besides the weights. Counters stay in {@link #save}.
+     * replicas besides the weights. Counters stay in {@link #save}. Default: none (a stateless rule).
      */
-    List<NDArray> state();
+    default List<NDArray> state() {
+        return List.of();
+    }
 
     /** Writes the state (moments, step count). */
     void save(DataOutputStream out) throws IOException;

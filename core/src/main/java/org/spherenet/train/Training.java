@@ -93,9 +93,12 @@ public final class Training implements AutoCloseable {
         spec = config.modelSpec(trainSet.getClassNames().size(),
                 (int) input.get(0), (int) input.get(1), (int) input.get(2));
         manager = NDManager.newBaseManager();
-        Engine.getInstance().setRandomSeed((int) config.seed);
-        network = Models.build(spec);
-        network.initialize(manager, DataType.FLOAT32, new Shape(config.batchSize).addAll(input));
+        // the engine's generator is global: runs built at once in one JVM (Spark tasks) take turns
+        synchronized (Training.class) {
+            Engine.getInstance().setRandomSeed((int) config.seed);
+            network = Models.build(spec);
+            network.initialize(manager, DataType.FLOAT32, new Shape(config.batchSize).addAll(input));
+        }
         if (config.batchNorm && spec.style().batchNormStyle() == BatchNormStyle.AUTHORS) {
             zeroRunningStatistics(network);
         }

@@ -115,7 +115,7 @@ public final class TrainingStep {
                 total = total.add(OrthogonalityRegularizer.penalty(kernelArrays(), orthogonality));
             }
             collector.backward(total);
-            fit = fitLoss.getFloat();
+            fit = fitLoss.toType(DataType.FLOAT64, false).getDouble(); // float32 or float64 networks
             correct = correct(predictions.head(), labels.head());
         }
         return new Result(fit, correct, Double.isFinite(fit) ? null : "the loss");

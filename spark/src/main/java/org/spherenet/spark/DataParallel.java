@@ -109,7 +109,7 @@ final class DataParallel implements StepRunner {
         ReplicaState state = ReplicaState.of(driver, false);
         Contribution sum = synchronise(state, (f, s, shard) -> Replicas.gradients(f, s, iteration, shard));
         double b = sum.samples;
-        Tensors.write(driver.parameters().stream().map(p -> p.array().getGradient()).toList(), sum.arrays, 1 / b);
+        Tensors.setGradients(driver.parameters().stream().map(p -> p.array()).toList(), sum.arrays, 1 / b);
         Tensors.write(driver.forwardState().stream().map(p -> p.getArray()).toList(), sum.forwardState, 1 / b);
         TrainingStep.Result averaged = new TrainingStep.Result(sum.loss / b, sum.correct,
                 sum.skipped > 0 || !Double.isFinite(sum.loss) ? "the loss" : null);

@@ -15,16 +15,21 @@ import org.spherenet.train.TrainingStep;
  *
  * @param weights the trainable parameters
  * @param forwardState BatchNorm's running statistics
- * @param optimizer the optimiser's saved state, or null when the replicas only compute gradients
+ * @param optimizer the optimiser's saved state (for its counters), or null when the replicas only
+ *     compute gradients
+ * @param optimizerState the optimiser's state arrays at full precision (a checkpoint's format,
+ *     {@code optimizer}, keeps float32), or null
  */
-record ReplicaState(double[][] weights, double[][] forwardState, byte[] optimizer) implements Serializable {
+record ReplicaState(double[][] weights, double[][] forwardState, byte[] optimizer, double[][] optimizerState)
+        implements Serializable {
 
     /** The state of {@code step}'s network (and optimiser, if {@code withOptimizer}). */
     static ReplicaState of(TrainingStep step, boolean withOptimizer) {
         return new ReplicaState(
                 Tensors.read(step.parameters().stream().map(p -> p.array()).toList()),
                 Tensors.read(step.forwardState().stream().map(p -> p.getArray()).toList()),
-                withOptimizer ? saveOptimizer(step) : null);
+                withOptimizer ? saveOptimizer(step) : null,
+                withOptimizer ? Tensors.read(step.optimizer().state()) : null);
     }
 
     /** Puts this state into {@code step}'s network and optimiser, and clears the gradients. */
@@ -33,13 +38,15 @@ record ReplicaState(double[][] weights, double[][] forwardState, byte[] optimize
         Tensors.write(step.forwardState().stream().map(p -> p.getArray()).toList(), forwardState, 1);
         if (optimizer != null) {
             loadOptimizer(step, optimizer);
+            Tensors.write(step.optimizer().state(), optimizerState, 1);
         }
         step.clearGradients();
     }
 
     /** Bytes on the wire (the arrays as float64). */
     long bytes() {
-        return Tensors.bytes(weights) + Tensors.bytes(forwardState) + (optimizer == null ? 0 : optimizer.length);
+        return Tensors.bytes(weights) + Tensors.bytes(forwardState) + (optimizer == null ? 0 : optimizer.length)
+                + Tensors.bytes(optimizerState);
     }
 
     static byte[] saveOptimizer(TrainingStep step) {

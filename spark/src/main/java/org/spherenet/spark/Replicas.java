@@ -123,6 +123,9 @@ final class Replicas {
             // intra-op threads = the task's cores (spark.task.cpus)
             JniUtils.setNumThreads(Math.max(1, task.cpus()));
         }
+        // PyTorch's gradient mode is per thread and on in a fresh one (a task's); the loop's
+        // thread has it off outside the gradient collector, and in-place updates of weights need that
+        JniUtils.setGradMode(false);
         Queue<Replica> idle = IDLE.computeIfAbsent(factory.key(), k -> new ConcurrentLinkedQueue<>());
         Replica replica = idle.poll();
         if (replica == null) {

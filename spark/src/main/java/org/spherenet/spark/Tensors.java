@@ -1,9 +1,11 @@
 package org.spherenet.spark;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.training.GradientCollector;
 import java.util.List;
 
 /**
@@ -47,6 +49,30 @@ final class Tensors {
                 NDArray source = m.create(v, target.getShape()).toType(target.getDataType(), false);
                 target.set(new NDIndex("..."), source);
             }
+        }
+    }
+
+    /**
+     * Makes {@code values[i] * scale} the gradient of {@code weights[i]}, through autograd: the
+     * gradient of {@code sum(w * g)} is {@code g} exactly, and the gradient then exists as the
+     * tensor the optimiser reads (a weight that never had a backward pass has none to write into).
+     * The gradients must be clear (they accumulate).
+     */
+    static void setGradients(List<NDArray> weights, double[][] values, double scale) {
+        try (NDManager m = weights.get(0).getManager().newSubManager();
+                GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            NDArray total = null;
+            for (int i = 0; i < values.length; i++) {
+                NDArray w = weights.get(i);
+                double[] v = values[i].clone();
+                for (int j = 0; j < v.length; j++) {
+                    v[j] *= scale;
+                }
+                NDArray g = m.create(v, w.getShape()).toType(w.getDataType(), false);
+                NDArray term = w.mul(g).sum().toType(DataType.FLOAT64, false);
+                total = total == null ? term : total.add(term);
+            }
+            collector.backward(total);
         }
     }
 
