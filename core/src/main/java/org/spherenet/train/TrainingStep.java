@@ -107,16 +107,20 @@ public final class TrainingStep {
     public Result backward(ParameterStore store, NDArray images, NDList labels) {
         double fit;
         double correct;
-        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            NDList predictions = network.forward(store, new NDList(images), true);
-            NDArray fitLoss = loss.evaluate(labels, predictions);
-            NDArray total = fitLoss;
-            if (orthogonality > 0 && !sphereKernels.isEmpty()) {
-                total = total.add(OrthogonalityRegularizer.penalty(kernelArrays(), orthogonality));
+        // DJL allows one gradient collector per process at a time: runs that share a JVM (Spark
+        // tasks in one executor) take turns for the forward and backward pass
+        synchronized (GradientCollector.class) {
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDList predictions = network.forward(store, new NDList(images), true);
+                NDArray fitLoss = loss.evaluate(labels, predictions);
+                NDArray total = fitLoss;
+                if (orthogonality > 0 && !sphereKernels.isEmpty()) {
+                    total = total.add(OrthogonalityRegularizer.penalty(kernelArrays(), orthogonality));
+                }
+                collector.backward(total);
+                fit = fitLoss.toType(DataType.FLOAT64, false).getDouble(); // float32 or float64 networks
+                correct = correct(predictions.head(), labels.head());
             }
-            collector.backward(total);
-            fit = fitLoss.toType(DataType.FLOAT64, false).getDouble(); // float32 or float64 networks
-            correct = correct(predictions.head(), labels.head());
         }
         return new Result(fit, correct, Double.isFinite(fit) ? null : "the loss");
     }

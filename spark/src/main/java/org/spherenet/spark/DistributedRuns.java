@@ -93,10 +93,7 @@ final class DistributedRuns {
 
     /** In a task: trains the run in its folder (or in a scratch folder copied to the store). */
     private static void trainOne(Job job, String storeUri, Configuration hadoop) throws IOException {
-        org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();
-        if (task != null) {
-            ai.djl.pytorch.jni.JniUtils.setNumThreads(Math.max(1, task.cpus()));
-        }
+        Replicas.prepareTaskThread();
         TrainConfig config = JSON.readValue(job.config(), TrainConfig.class);
         if (storeUri == null) {
             TrialRunner.train(config, Path.of(job.localDir()));

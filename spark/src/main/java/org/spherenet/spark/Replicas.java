@@ -118,14 +118,7 @@ final class Replicas {
     }
 
     private static Contribution withReplica(Replica.Factory factory, Work work) throws IOException {
-        TaskContext task = TaskContext.get();
-        if (task != null) {
-            // intra-op threads = the task's cores (spark.task.cpus)
-            JniUtils.setNumThreads(Math.max(1, task.cpus()));
-        }
-        // PyTorch's gradient mode is per thread and on in a fresh one (a task's); the loop's
-        // thread has it off outside the gradient collector, and in-place updates of weights need that
-        JniUtils.setGradMode(false);
+        prepareTaskThread();
         Queue<Replica> idle = IDLE.computeIfAbsent(factory.key(), k -> new ConcurrentLinkedQueue<>());
         Replica replica = idle.poll();
         if (replica == null) {
@@ -143,6 +136,20 @@ final class Replicas {
                 replica.close(); // a failed attempt's replica is not reused
             }
         }
+    }
+
+    /**
+     * Sets up PyTorch for a task's thread: the engine loaded (a fresh executor has not), intra-op
+     * threads = the task's cores ({@code spark.task.cpus}), and gradient mode off, as the training
+     * loop expects outside its gradient collector (PyTorch keeps it per thread, on in a new one).
+     */
+    static void prepareTaskThread() {
+        ai.djl.engine.Engine.getInstance();
+        TaskContext task = TaskContext.get();
+        if (task != null) {
+            JniUtils.setNumThreads(Math.max(1, task.cpus()));
+        }
+        JniUtils.setGradMode(false);
     }
 
     /**

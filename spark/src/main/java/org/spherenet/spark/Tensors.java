@@ -59,20 +59,25 @@ final class Tensors {
      * The gradients must be clear (they accumulate).
      */
     static void setGradients(List<NDArray> weights, double[][] values, double scale) {
-        try (NDManager m = weights.get(0).getManager().newSubManager();
-                GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            NDArray total = null;
-            for (int i = 0; i < values.length; i++) {
-                NDArray w = weights.get(i);
-                double[] v = values[i].clone();
-                for (int j = 0; j < v.length; j++) {
-                    v[j] *= scale;
+        synchronized (GradientCollector.class) { // one collector per process (see TrainingStep.backward)
+            try (NDManager m = weights.get(0).getManager().newSubManager();
+                    GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDArray total = null;
+                for (int i = 0; i < values.length; i++) {
+                    NDArray w = weights.get(i);
+                    if (!w.hasGradient()) {
+                        w.setRequiresGradient(true); // a loop that never ran a backward pass may not have it yet
+                    }
+                    double[] v = values[i].clone();
+                    for (int j = 0; j < v.length; j++) {
+                        v[j] *= scale;
+                    }
+                    NDArray g = m.create(v, w.getShape()).toType(w.getDataType(), false);
+                    NDArray term = w.mul(g).sum(); // (a type conversion here would cut the graph)
+                    total = total == null ? term : total.add(term);
                 }
-                NDArray g = m.create(v, w.getShape()).toType(w.getDataType(), false);
-                NDArray term = w.mul(g).sum().toType(DataType.FLOAT64, false);
-                total = total == null ? term : total.add(term);
+                collector.backward(total);
             }
-            collector.backward(total);
         }
     }
 
