@@ -29,6 +29,8 @@ final class Contribution implements Serializable {
     long skipped;
     /** Bytes the replicas sent. */
     long bytes;
+    /** The slowest replica's compute time (the synchronisation waits for it). */
+    double computeSeconds;
 
     /** Adds {@code other} into this one (both sides may be empty). */
     Contribution add(Contribution other) {
@@ -43,6 +45,7 @@ final class Contribution implements Serializable {
         samples += other.samples;
         skipped += other.skipped;
         bytes += other.bytes;
+        computeSeconds = Math.max(computeSeconds, other.computeSeconds);
         return this;
     }
 

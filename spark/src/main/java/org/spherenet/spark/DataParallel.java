@@ -32,7 +32,7 @@ import org.spherenet.train.TrainingStep;
 final class DataParallel implements StepRunner {
 
     /** What one synchronisation cost, for the scaling measurements. */
-    record Sync(long firstIteration, int steps, double seconds, long bytesOut, long bytesBack) {}
+    record Sync(long firstIteration, int steps, double seconds, double computeSeconds, long bytesOut, long bytesBack) {}
 
     private final JavaSparkContext spark;
     private final Replica.Factory factory;
@@ -85,6 +85,26 @@ final class DataParallel implements StepRunner {
         return syncs;
     }
 
+    /**
+     * One line on what the synchronisations cost: medians of the time per synchronisation, of the
+     * slowest replica's compute within it, and the bytes out (broadcast, counted once per replica)
+     * and back (the replicas' results).
+     */
+    String costSummary() {
+        if (syncs.isEmpty()) {
+            return "no synchronisations";
+        }
+        double[] seconds = syncs.stream().mapToDouble(Sync::seconds).sorted().toArray();
+        double[] compute = syncs.stream().mapToDouble(Sync::computeSeconds).sorted().toArray();
+        Sync last = syncs.get(syncs.size() - 1);
+        return String.format(java.util.Locale.ROOT,
+                "%d replicas, %s: %d synchronisations, median %.1f ms each (slowest replica's compute %.1f ms),"
+                        + " %.1f KB out and %.1f KB back per synchronisation",
+                workers, averageEvery == 0 ? "gradient averaging" : "parameter averaging every " + averageEvery,
+                syncs.size(), 1e3 * seconds[seconds.length / 2], 1e3 * compute[compute.length / 2],
+                last.bytesOut() / 1e3, last.bytesBack() / 1e3);
+    }
+
     @Override
     public TrainingStep.Result run(long iteration, double rate, Consumer<List<TrainableParameter>> gradientObserver) {
         if (averageEvery == 0) {
@@ -114,7 +134,8 @@ final class DataParallel implements StepRunner {
         TrainingStep.Result averaged = new TrainingStep.Result(sum.loss / b, sum.correct,
                 sum.skipped > 0 || !Double.isFinite(sum.loss) ? "the loss" : null);
         TrainingStep.Result result = driver.apply(averaged, rate, gradientObserver);
-        syncs.add(new Sync(iteration, 1, (System.nanoTime() - start) / 1e9, state.bytes() * workers, sum.bytes));
+        syncs.add(new Sync(iteration, 1, (System.nanoTime() - start) / 1e9, sum.computeSeconds,
+                state.bytes() * workers, sum.bytes));
         return result;
     }
 
@@ -131,7 +152,8 @@ final class DataParallel implements StepRunner {
         Tensors.write(driver.parameters().stream().map(p -> p.array()).toList(), sum.arrays, 1 / b);
         Tensors.write(driver.forwardState().stream().map(p -> p.getArray()).toList(), sum.forwardState, 1 / b);
         Tensors.write(driver.optimizer().state(), sum.optimizerState, 1 / b);
-        syncs.add(new Sync(first, steps, (System.nanoTime() - start) / 1e9, state.bytes() * workers, sum.bytes));
+        syncs.add(new Sync(first, steps, (System.nanoTime() - start) / 1e9, sum.computeSeconds,
+                state.bytes() * workers, sum.bytes));
         // one result for the round: the mean loss and correct count per step (skipped steps add no loss)
         boolean allSkipped = sum.skipped == steps * (long) workers;
         return new TrainingStep.Result(allSkipped ? Double.NaN : sum.loss / b / steps, sum.correct / steps, null);

@@ -126,7 +126,9 @@ final class Replicas {
         }
         boolean healthy = false;
         try {
+            long start = System.nanoTime();
             Contribution c = work.on(replica);
+            c.computeSeconds = (System.nanoTime() - start) / 1e9;
             healthy = true;
             return c;
         } finally {

@@ -42,7 +42,11 @@ final class SparkTrainCommand extends TrainCommand {
         }
         spark = Spark.start(master, "spherenet train");
         try {
-            return super.call();
+            int code = super.call();
+            if (dataParallel != null) {
+                System.out.println("data-parallel: " + dataParallel.costSummary());
+            }
+            return code;
         } finally {
             spark.stop();
             Replicas.closeAll();
