@@ -3,12 +3,15 @@ package org.spherenet.experiment;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -126,13 +129,13 @@ public final class Experiment {
     public static List<TrainConfig> plan(Study study, Options options) throws IOException {
         Map<Path, TrainConfig> planned = new LinkedHashMap<>();
         Path scratch = Files.createTempDirectory("spherenet-plan");
-        PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
+        PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
         try {
             TrialRunner runner = new TrialRunner(options.runsDir(), quiet, config -> {
                 try {
                     planned.putIfAbsent(TrialRunner.folder(options.runsDir(), config), StudyContext.copy(config));
                 } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                    throw new UncheckedIOException(e);
                 }
             });
             StudyContext context = new StudyContext(options.scale(), options.datasetOrDefault(), options.dataDir(),
@@ -144,10 +147,10 @@ public final class Experiment {
             }
         } finally {
             try (var files = Files.walk(scratch)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
             }
         }
-        return new java.util.ArrayList<>(planned.values());
+        return new ArrayList<>(planned.values());
     }
 
     private static String scaleDescription(StudyContext context) {

@@ -13,6 +13,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.spherenet.train.GradientLog;
 import org.spherenet.train.MetricsLog;
 import org.spherenet.train.RunFolder;
@@ -36,7 +37,7 @@ public final class TrialRunner {
 
     private final Path runsDir;
     private final PrintStream log;
-    private final java.util.function.Consumer<TrainConfig> planned;
+    private final Consumer<TrainConfig> planned;
 
     /**
      * @param runsDir where the run folders go
@@ -51,7 +52,7 @@ public final class TrialRunner {
      * and comes back as a placeholder result (no iterations, NaN accuracies, no curves), so that a
      * study can be walked through to learn which runs it needs (see {@link Experiment#plan}).
      */
-    TrialRunner(Path runsDir, PrintStream log, java.util.function.Consumer<TrainConfig> planned) {
+    TrialRunner(Path runsDir, PrintStream log, Consumer<TrainConfig> planned) {
         this.runsDir = runsDir;
         this.log = log;
         this.planned = planned;

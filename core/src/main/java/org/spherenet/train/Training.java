@@ -13,13 +13,17 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.BatchSampler;
 import ai.djl.training.dataset.Dataset.Usage;
+import ai.djl.training.dataset.RandomAccessDataset;
+import ai.djl.training.dataset.Sampler;
 import ai.djl.training.loss.Loss;
 import ai.djl.util.Pair;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.LongPredicate;
 import org.spherenet.data.Augmentations;
 import org.spherenet.data.Datasets;
@@ -252,7 +256,7 @@ public final class Training implements AutoCloseable {
      */
     private double[] step(ParameterStore store, Batch batch, double rate) {
         TrainingStep.Result result;
-        java.util.function.Consumer<List<TrainableParameter>> observer =
+        Consumer<List<TrainableParameter>> observer =
                 gradients -> listeners.forEach(l -> l.onGradients(iteration + 1, gradients));
         if (stepRunner != null) {
             result = stepRunner.run(iteration, rate, observer);
@@ -293,7 +297,7 @@ public final class Training implements AutoCloseable {
     public Batch batchRows(NDManager batchManager, long iteration, int from, int to) throws IOException {
         int epoch = (int) (iteration / batchesPerEpoch);
         trainSet.setEpoch(epoch);
-        java.util.Iterator<Long> order = new EpochShuffleSampler(config.seed).sample(trainSet);
+        Iterator<Long> order = new EpochShuffleSampler(config.seed).sample(trainSet);
         long first = (iteration % batchesPerEpoch) * config.batchSize + from;
         for (long i = 0; i < first; i++) {
             order.next();
@@ -302,9 +306,9 @@ public final class Training implements AutoCloseable {
         for (int i = from; i < to; i++) {
             rows.add(order.next());
         }
-        ai.djl.training.dataset.Sampler fixed = new ai.djl.training.dataset.Sampler() {
+        Sampler fixed = new Sampler() {
             @Override
-            public java.util.Iterator<List<Long>> sample(ai.djl.training.dataset.RandomAccessDataset dataset) {
+            public Iterator<List<Long>> sample(RandomAccessDataset dataset) {
                 return List.of(rows).iterator();
             }
 

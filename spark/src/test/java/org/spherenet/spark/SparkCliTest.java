@@ -136,16 +136,23 @@ class SparkCliTest {
         Object[] local = run(false, "experiment", "learnable", "--scale", "tiny",
                 "--results", dir.resolve("local-results").toString(), "--runs", dir.resolve("local-runs").toString());
         assertThat(local[0]).as("%s", local[2]).isEqualTo(0);
-        String[] onSpark = {"experiment", "learnable", "--scale", "tiny", "--spark", "local[2]",
-            "--results", dir.resolve("results").toString(), "--runs", dir.resolve("runs").toString()};
-        Object[] spark = run(true, onSpark);
+        // run folders and results kept on a Hadoop file system (here file://); --runs is the driver's copy
+        String store = dir.resolve("store").toUri().toString();
+        Object[] spark = run(true, "experiment", "learnable", "--scale", "tiny", "--spark", "local[2]", "--store", store,
+                "--results", dir.resolve("results").toString(), "--runs", dir.resolve("runs").toString());
         assertThat(spark[0]).as("%s%n%s", spark[1], spark[2]).isEqualTo(0);
-        assertThat((String) spark[1]).contains("runs on Spark", "run 1/");
+        assertThat((String) spark[1]).contains("4 runs on Spark", "run 4/4 finished");
         assertThat(trials(dir.resolve("results"))).isEqualTo(trials(dir.resolve("local-results")));
-        // a rerun trains nothing: every run is finished
-        Object[] again = run(true, onSpark);
-        assertThat(again[0]).isEqualTo(0);
+        try (var stored = Files.list(dir.resolve("store/runs"))) {
+            assertThat(stored.filter(r -> Files.exists(r.resolve("summary.json")))).hasSize(4);
+        }
+        assertThat(dir.resolve("store/results/learnable/report.md")).exists();
+        // a rerun from another driver folder trains nothing: the store's runs are finished
+        Object[] again = run(true, "experiment", "learnable", "--scale", "tiny", "--spark", "local[2]", "--store", store,
+                "--results", dir.resolve("results2").toString(), "--runs", dir.resolve("runs2").toString());
+        assertThat(again[0]).as("%s", again[2]).isEqualTo(0);
         assertThat((String) again[1]).doesNotContain("runs on Spark").contains("earlier run");
+        assertThat(trials(dir.resolve("results2"))).isEqualTo(trials(dir.resolve("local-results")));
     }
 
     /** Every trial's label, losses and accuracies, bit for bit (times excluded). */
