@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.TaskContext;
 import org.spherenet.train.TrainingStep;
 
@@ -22,6 +23,9 @@ final class Replicas {
 
     /** Idle replicas per run, in this executor's JVM. */
     private static final Map<String, Queue<Replica>> IDLE = new ConcurrentHashMap<>();
+
+    /** Replicas built in this JVM (the tests tell executor processes from in-process tasks by it). */
+    private static final AtomicInteger BUILT = new AtomicInteger();
 
     private Replicas() {}
 
@@ -123,6 +127,7 @@ final class Replicas {
         Replica replica = idle.poll();
         if (replica == null) {
             replica = factory.create();
+            BUILT.incrementAndGet();
         }
         boolean healthy = false;
         try {
@@ -163,6 +168,10 @@ final class Replicas {
         if (iteration == shard.failOnceAt() && shard.replica() == 1 && task != null && task.attemptNumber() == 0) {
             throw new IllegalStateException("injected failure: replica 1, iteration " + iteration + ", first attempt");
         }
+    }
+
+    static int builtInThisJvm() {
+        return BUILT.get();
     }
 
     /** Closes this JVM's idle replicas of every run (tests; a driver's end). */
