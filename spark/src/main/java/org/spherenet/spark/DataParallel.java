@@ -130,10 +130,12 @@ final class DataParallel implements StepRunner {
         Contribution sum = synchronise(state, (f, s, shard) -> Replicas.gradients(f, s, iteration, shard));
         double b = sum.samples;
         Tensors.setGradients(driver.parameters().stream().map(p -> p.array()).toList(), sum.arrays, 1 / b);
-        Tensors.write(driver.forwardState().stream().map(p -> p.getArray()).toList(), sum.forwardState, 1 / b);
         TrainingStep.Result averaged = new TrainingStep.Result(sum.loss / b, sum.correct,
                 sum.skipped > 0 || !Double.isFinite(sum.loss) ? "the loss" : null);
         TrainingStep.Result result = driver.apply(averaged, rate, gradientObserver);
+        if (!result.skipped()) { // a skipped step changes nothing, BatchNorm's statistics included
+            Tensors.write(driver.forwardState().stream().map(p -> p.getArray()).toList(), sum.forwardState, 1 / b);
+        }
         syncs.add(new Sync(iteration, 1, (System.nanoTime() - start) / 1e9, sum.computeSeconds,
                 state.bytes() * workers, sum.bytes));
         return result;

@@ -120,6 +120,23 @@ class DataParallelTest {
         assertThat(maxRelativeDifference(distributed("sgd", 2, 1, -1), local("sgd"))).isLessThan(1e-9);
     }
 
+    @Test
+    void aStepWithANonFiniteLossOnOneReplicaChangesNothing() {
+        try (Float64Replica driver = new Float64Replica("adam", BATCH, 1)) {
+            DataParallel dp = new DataParallel(spark, Float64Replica.factory("adam", BATCH, 1, 3), driver.stepAt(0),
+                    2, 0, BATCH, STEPS, i -> RATE);
+            for (long i = 0; i < 3; i++) {
+                assertThat(dp.run(i, RATE, params -> {}).skipped()).isFalse();
+            }
+            double[][] before = weights(driver);
+            TrainingStep.Result poisoned = dp.run(3, RATE, params -> {}); // replica 1's last row is NaN
+            assertThat(poisoned.skipped()).isTrue();
+            assertThat(weights(driver)).isDeepEqualTo(before);
+            assertThat(dp.run(4, RATE, params -> {}).skipped()).isFalse();
+            assertThat(maxRelativeDifference(weights(driver), before)).isGreaterThan(1e-6);
+        }
+    }
+
     private static double[][] distributedInitial() {
         try (Float64Replica fresh = new Float64Replica("sgd", BATCH, 1)) {
             return weights(fresh);

@@ -35,10 +35,17 @@ final class Float64Replica implements Replica {
     private final TrainingStep step;
     private final int batchSize;
     private final long seed;
+    private final long poisoned;
 
     Float64Replica(String optimizer, int batchSize, long seed) {
+        this(optimizer, batchSize, seed, -1);
+    }
+
+    /** A replica whose batch of iteration {@code poisoned} holds a NaN in its last row. */
+    Float64Replica(String optimizer, int batchSize, long seed, long poisoned) {
         this.batchSize = batchSize;
         this.seed = seed;
+        this.poisoned = poisoned;
         SequentialBlock net = new SequentialBlock()
                 .add(Linear.builder().setUnits(16).build())
                 .add(Activation.tanhBlock())
@@ -69,6 +76,9 @@ final class Float64Replica implements Replica {
             }
             y[i] = Math.floorMod((int) Math.floor(s), CLASSES);
         }
+        if (iteration == poisoned) {
+            x[x.length - 1] = Double.NaN;
+        }
         NDArray data = m.create(x, new Shape(batchSize, FEATURES)).get(new NDIndex(from + ":" + to));
         NDArray labels = m.create(y).get(new NDIndex(from + ":" + to));
         return new Batch(m, new NDList(data), new NDList(labels), to - from, Batchifier.STACK, Batchifier.STACK, 0, 0);
@@ -90,18 +100,22 @@ final class Float64Replica implements Replica {
     }
 
     static Factory factory(String optimizer, int batchSize, long seed) {
-        return new Float64Factory(optimizer, batchSize, seed);
+        return new Float64Factory(optimizer, batchSize, seed, -1);
     }
 
-    private record Float64Factory(String optimizer, int batchSize, long seed) implements Factory {
+    static Factory factory(String optimizer, int batchSize, long seed, long poisoned) {
+        return new Float64Factory(optimizer, batchSize, seed, poisoned);
+    }
+
+    private record Float64Factory(String optimizer, int batchSize, long seed, long poisoned) implements Factory {
         @Override
         public String key() {
-            return "float64-" + optimizer + "-" + batchSize + "-" + seed;
+            return "float64-" + optimizer + "-" + batchSize + "-" + seed + "-" + poisoned;
         }
 
         @Override
         public Replica create() {
-            return new Float64Replica(optimizer, batchSize, seed);
+            return new Float64Replica(optimizer, batchSize, seed, poisoned);
         }
     }
 }
