@@ -26,7 +26,7 @@ import picocli.CommandLine.Parameters;
             "A run that finished earlier (in --runs, or recorded in --results) is read back, not trained again,"
                     + " so an interrupted or budget-limited experiment continues with the missing runs only."
         })
-final class ExperimentCommand implements Callable<Integer> {
+public class ExperimentCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "NAME", description = "The study, or 'all'.")
     String name;
@@ -89,6 +89,9 @@ final class ExperimentCommand implements Callable<Integer> {
             Experiment.Options options = new Experiment.Options(chosen, dataset,
                     data == null ? null : data.toAbsolutePath().toString(), seeds, resultsDir, runs,
                     String.join(" ", command), share, reportOnly, budget);
+            if (!reportOnly) {
+                beforeStudy(study, options);
+            }
             Experiment.RunNames names = Experiment.run(study, options, System.out).runs();
             planned.addAll(names.planned());
             missing.addAll(names.missing());
@@ -100,4 +103,11 @@ final class ExperimentCommand implements Callable<Integer> {
                                 : share.isWhole() ? "" : " (some are other shards')"));
         return 0;
     }
+
+    /**
+     * A hook for commands that train elsewhere (the Spark module's {@code experiment --spark}):
+     * called before a study runs; the runs it finishes there are read back, not trained again.
+     * Does nothing here.
+     */
+    protected void beforeStudy(Study study, Experiment.Options options) throws java.io.IOException {}
 }

@@ -50,6 +50,14 @@ public final class SphereNetCli implements Callable<Integer> {
 
     /** Runs the command line and returns the exit code (for tests). */
     public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /**
+     * The command line with its error handling (one line, exit codes), for tools that add or
+     * replace commands (the Spark module).
+     */
+    public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new SphereNetCli());
         // a bad flag or value: one line (picocli would follow it with the whole usage)
         cli.setParameterExceptionHandler((e, given) -> {
@@ -79,7 +87,7 @@ public final class SphereNetCli implements Callable<Integer> {
                     }
                     throw e;
                 });
-        return cli.execute(args);
+        return cli;
     }
 
     private static boolean isUserMistake(Exception e) {

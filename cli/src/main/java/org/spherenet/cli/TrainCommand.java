@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
                     + " --on-non-finite, recorded in config.json from the iteration it resumes at. A finished run"
                     + " is left as it is."
         })
-final class TrainCommand implements Callable<Integer> {
+public class TrainCommand implements Callable<Integer> {
 
     private static final TrainConfig DEFAULTS = new TrainConfig();
 
@@ -226,8 +226,8 @@ final class TrainCommand implements Callable<Integer> {
         List<String> settings = new ArrayList<>();
         List<String> fixed = new ArrayList<>();
         for (OptionSpec option : spec.commandLine().getParseResult().matchedOptions()) {
-            if (option.longestName().equals("--resume")) {
-                continue;
+            if (option.longestName().equals("--resume") || !declaredHere(option)) {
+                continue; // a subclass's own options (where to run: Spark) are its to check
             }
             if (ResumeSettings.isChangeable(setting(option))) {
                 settings.add(setting(option));
@@ -247,6 +247,11 @@ final class TrainCommand implements Callable<Integer> {
         return settings;
     }
 
+    /** Whether {@code option} is one of this command's own, not one a subclass added. */
+    private static boolean declaredHere(OptionSpec option) {
+        return option.userObject() instanceof Field f && f.getDeclaringClass() == TrainCommand.class;
+    }
+
     /**
      * The {@link TrainConfig} setting an option sets, where that setting may change on resume: the
      * option's field has the setting's name (other fields need not).
@@ -262,11 +267,19 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private static Training newTraining(TrainConfig config, Path dir) throws java.io.IOException {
+    private Training newTraining(TrainConfig config, Path dir) throws java.io.IOException {
         List<TrainingListener> listeners = new ArrayList<>(RunListeners.standard(dir, config));
         listeners.add(Progress.create());
-        return new Training(config, dir, listeners);
+        Training training = new Training(config, dir, listeners);
+        configure(training);
+        return training;
     }
+
+    /**
+     * A hook for commands that train elsewhere (the Spark module's {@code train --spark}): called
+     * once the training is built, before it resumes or runs. Does nothing here.
+     */
+    protected void configure(Training training) throws java.io.IOException {}
 
     private int train(Training training, RunFolder folder) throws Exception {
         CountDownLatch done = new CountDownLatch(1);

@@ -3,6 +3,7 @@ package org.spherenet.experiment;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -118,40 +119,27 @@ public final class Experiment {
             throw new IllegalStateException(study.name() + ": two cells share a label");
         }
         List<String> missing = new ArrayList<>();
-        Map<String, List<Integer>> missingSeeds = new LinkedHashMap<>();
+        Map<String, List<Long>> missingSeeds = new LinkedHashMap<>();
         RunNames names = new RunNames(new LinkedHashSet<>(), new LinkedHashSet<>());
         int trained = 0;
         int planned = 0;
-        // stage by stage, then seed by seed, so that a partial study has every cell of a stage once
-        // before it has any twice
-        int stages = cells.stream().mapToInt(Cell::stage).max().orElse(0);
-        for (int stage = 0; stage <= stages; stage++) {
-            for (int seed = 1; seed <= context.seeds(); seed++) {
-                for (Cell cell : cells) {
-                    if (cell.stage() != stage) {
-                        continue;
-                    }
-                    planned++;
-                    TrainConfig config = StudyContext.copy(cell.config());
-                    config.seed = seed;
-                    String label = context.seeds() == 1 ? cell.label() : cell.label() + " (seed " + seed + ")";
-                    Optional<TrialResult> result = runner.finished(label, config);
-                    String id = TrialRunner.id(config);
-                    names.planned().add(id);
-                    if (result.isEmpty() && !options.reportOnly() && options.shard().owns(id)
-                            && !options.budget().spent()) {
-                        Files.createDirectories(options.runsDir());
-                        result = Optional.of(runner.train(label, config));
-                        trained++;
-                    }
-                    int s = seed;
-                    result.ifPresentOrElse(r -> context.add(cell.label(), r), () -> {
-                        missing.add(label);
-                        names.missing().add(id);
-                        missingSeeds.computeIfAbsent(cell.label(), k -> new ArrayList<>()).add(s);
-                    });
-                }
+        for (Scheduled run : schedule(cells, context.seeds())) {
+            planned++;
+            TrainConfig config = run.config();
+            String label = run.label();
+            Optional<TrialResult> result = runner.finished(label, config);
+            String id = TrialRunner.id(config);
+            names.planned().add(id);
+            if (result.isEmpty() && !options.reportOnly() && options.shard().owns(id) && !options.budget().spent()) {
+                Files.createDirectories(options.runsDir());
+                result = Optional.of(runner.train(label, config));
+                trained++;
             }
+            result.ifPresentOrElse(r -> context.add(run.cell().label(), r), () -> {
+                missing.add(label);
+                names.missing().add(id);
+                missingSeeds.computeIfAbsent(run.cell().label(), k -> new ArrayList<>()).add(config.seed);
+            });
         }
         int finished = planned - missing.size();
         if (!options.shard().isWhole() && !options.reportOnly()) {
@@ -235,6 +223,52 @@ public final class Experiment {
                 + " levels differ; the checks ask whether each difference the paper reports has the same"
                 + " direction here.", context.dataset(), base.width, base.iterations, base.batchSize, base.optimizer,
                 base.schedule, base.learningRate, base.labelSmoothing);
+    }
+
+    /** One run of a study's schedule: a cell with its seed. */
+    record Scheduled(Cell cell, String label, TrainConfig config) {}
+
+    /**
+     * The runs of {@code cells} in the order they are trained: stage by stage, then seed by seed,
+     * so that a partial study has every cell of a stage once before it has any twice.
+     */
+    static List<Scheduled> schedule(List<Cell> cells, int seeds) {
+        List<Scheduled> order = new ArrayList<>();
+        int stages = cells.stream().mapToInt(Cell::stage).max().orElse(0);
+        for (int stage = 0; stage <= stages; stage++) {
+            for (int seed = 1; seed <= seeds; seed++) {
+                for (Cell cell : cells) {
+                    if (cell.stage() == stage) {
+                        TrainConfig config = StudyContext.copy(cell.config());
+                        config.seed = seed;
+                        order.add(new Scheduled(cell, seeds == 1 ? cell.label() : cell.label() + " (seed " + seed + ")",
+                                config));
+                    }
+                }
+            }
+        }
+        return order;
+    }
+
+    /**
+     * The runs {@code study} still needs (neither in the run folders nor recorded in the results),
+     * each once, in the schedule's order; trains nothing (finished run folders are recorded in the
+     * results, as {@link #run} records them). The Spark module trains these
+     * elsewhere, then {@link #run} reads them back.
+     */
+    public static List<TrainConfig> plan(Study study, Options options) throws IOException {
+        Report scratch = new Report(study.title(), options.resultsDir().resolve(study.name()));
+        StudyContext context = new StudyContext(options.scale(), options.datasetOrDefault(), options.dataDir(),
+                options.seedsOrDefault(), scratch);
+        TrialRunner runner = new TrialRunner(options.runsDir(), TrialStore.open(options.resultsDir()),
+                new PrintStream(OutputStream.nullOutputStream()));
+        Map<String, TrainConfig> needed = new LinkedHashMap<>();
+        for (Scheduled run : schedule(study.cells(context), context.seeds())) {
+            if (runner.finished(run.label(), run.config()).isEmpty()) {
+                needed.putIfAbsent(TrialRunner.id(run.config()), run.config());
+            }
+        }
+        return new ArrayList<>(needed.values());
     }
 
     private static String scaleDescription(StudyContext context) {

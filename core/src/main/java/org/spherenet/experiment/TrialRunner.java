@@ -73,6 +73,19 @@ public final class TrialRunner {
         config.validate();
         Path dir = folder(runsDir, config);
         long start = System.nanoTime();
+        train(config, dir);
+        TrialResult result = read(label, config, dir);
+        store.save(result);
+        log.printf("  %-44s %6.2f%%  %.0f s%n", label, 100 * result.accuracy(), (System.nanoTime() - start) / 1e9);
+        return result;
+    }
+
+    /**
+     * Trains {@code config} in {@code dir}, continuing a run started there (from its checkpoint,
+     * or from the start if it wrote none). A run's folder is {@link #folder}; the Spark module
+     * trains a study's runs through this on its executors.
+     */
+    public static void train(TrainConfig config, Path dir) throws IOException {
         boolean started = Files.exists(dir.resolve(RunFolder.CONFIG));
         try (Training training = new Training(config, dir, RunListeners.standard(dir, config));
                 RunFolder folder = started ? RunFolder.open(dir) : RunFolder.create(dir, config)) {
@@ -82,10 +95,6 @@ public final class TrialRunner {
             Summary summary = training.run();
             folder.writeSummary(summary);
         }
-        TrialResult result = read(label, config, dir);
-        store.save(result);
-        log.printf("  %-44s %6.2f%%  %.0f s%n", label, 100 * result.accuracy(), (System.nanoTime() - start) / 1e9);
-        return result;
     }
 
     private static TrialResult read(String label, TrainConfig config, Path dir) throws IOException {
@@ -94,7 +103,8 @@ public final class TrialRunner {
                 LearnedK.learns(config.operator) ? LearnedK.of(dir) : List.of(), dir.getFileName().toString());
     }
 
-    private static boolean isFinished(Path dir) throws IOException {
+    /** Whether {@code dir} holds a finished run. */
+    public static boolean isFinished(Path dir) throws IOException {
         return Files.exists(dir.resolve(RunFolder.SUMMARY)) && RunFolder.readSummary(dir).finished();
     }
 
@@ -103,7 +113,7 @@ public final class TrialRunner {
      * TrainConfig}'s defaults (so a new setting, at its default, keeps old runs usable), where the
      * data lives aside.
      */
-    static String id(TrainConfig config) throws IOException {
+    public static String id(TrainConfig config) throws IOException {
         Map<String, Object> settings = identity(config);
         // remove(key, value) drops a setting only where it equals the default
         identity(new TrainConfig()).forEach(settings::remove);
@@ -115,7 +125,7 @@ public final class TrialRunner {
      * settings differ after all (a default changed since), the full settings' hash is appended
      * instead of reusing it.
      */
-    static Path folder(Path runsDir, TrainConfig config) throws IOException {
+    public static Path folder(Path runsDir, TrainConfig config) throws IOException {
         Path dir = runsDir.resolve(id(config));
         if (Files.exists(dir.resolve(RunFolder.CONFIG)) && !sameSettings(RunFolder.readConfig(dir), config)) {
             dir = runsDir.resolve(dir.getFileName() + "-" + hash(identity(config)));

@@ -48,6 +48,13 @@ final class Adam implements Optimizer {
     }
 
     @Override
+    public List<NDArray> state() {
+        List<NDArray> state = new ArrayList<>(firstMoments);
+        state.addAll(secondMoments);
+        return state;
+    }
+
+    @Override
     public void save(DataOutputStream out) throws IOException {
         out.writeLong(steps);
         for (int i = 0; i < params.size(); i++) {

@@ -35,6 +35,6 @@ final class Gradients {
             NDArray sum = p.array().getGradient().sum();
             total = total == null ? sum : total.add(sum);
         }
-        return total == null || Float.isFinite(total.getFloat());
+        return total == null || Double.isFinite(total.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble());
     }
 }

@@ -19,6 +19,14 @@ public interface Optimizer {
      */
     void step(double rate);
 
+    /**
+     * The state arrays (moments, velocities), live: what parameter averaging averages across
+     * replicas besides the weights. Counters stay in {@link #save}. Default: none (a stateless rule).
+     */
+    default List<NDArray> state() {
+        return List.of();
+    }
+
     /** Writes the state (moments, step count). */
     void save(DataOutputStream out) throws IOException;
 

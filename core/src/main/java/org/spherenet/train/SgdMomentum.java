@@ -36,6 +36,11 @@ final class SgdMomentum implements Optimizer {
     }
 
     @Override
+    public List<NDArray> state() {
+        return velocities;
+    }
+
+    @Override
     public void save(DataOutputStream out) throws IOException {
         for (NDArray v : velocities) {
             ArrayIO.write(out, v);

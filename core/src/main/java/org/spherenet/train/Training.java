@@ -13,13 +13,17 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.BatchSampler;
 import ai.djl.training.dataset.Dataset.Usage;
+import ai.djl.training.dataset.RandomAccessDataset;
+import ai.djl.training.dataset.Sampler;
 import ai.djl.training.loss.Loss;
 import ai.djl.util.Pair;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.LongPredicate;
 import org.spherenet.data.Augmentations;
 import org.spherenet.data.Datasets;
@@ -67,6 +71,7 @@ public final class Training implements AutoCloseable {
     private long bestIteration;
     private long lastCheckpoint = -1;
     private LongPredicate poisonedSteps = i -> false;
+    private StepRunner stepRunner;
 
     /**
      * Prepares a run: reads the data and builds and initialises the network (seeded).
@@ -95,9 +100,12 @@ public final class Training implements AutoCloseable {
         spec = config.modelSpec(trainSet.getClassNames().size(),
                 (int) input.get(0), (int) input.get(1), (int) input.get(2));
         manager = NDManager.newBaseManager();
-        Engine.getInstance().setRandomSeed((int) config.seed);
-        network = Models.build(spec);
-        network.initialize(manager, DataType.FLOAT32, new Shape(config.batchSize).addAll(input));
+        // the engine's generator is global: runs built at once in one JVM (Spark tasks) take turns
+        synchronized (Training.class) {
+            Engine.getInstance().setRandomSeed((int) config.seed);
+            network = Models.build(spec);
+            network.initialize(manager, DataType.FLOAT32, new Shape(config.batchSize).addAll(input));
+        }
         if (config.batchNorm && spec.style().batchNormStyle() == BatchNormStyle.AUTHORS) {
             zeroRunningStatistics(network);
         }
@@ -161,6 +169,14 @@ public final class Training implements AutoCloseable {
         }
     }
 
+    /**
+     * Lets {@code runner} take the steps instead of this process (replicas on a cluster): the loop,
+     * evaluation, logs and checkpoints stay here, on the weights the runner leaves in this network.
+     */
+    public void runStepsWith(StepRunner runner) {
+        this.stepRunner = runner;
+    }
+
     /** Asks the loop to stop after the current step (and write a checkpoint). Thread-safe. */
     public void stop() {
         stopRequested.set(true);
@@ -203,7 +219,8 @@ public final class Training implements AutoCloseable {
                     double stepAccuracy = lossAndCorrect[1] / batch.getSize();
                     listeners.forEach(l -> l.onStep(iteration, lossAndCorrect[0], stepAccuracy, rate));
                     boolean finished = iteration == config.iterations;
-                    boolean end = finished || stopRequested.get();
+                    boolean end = finished || (stopRequested.get()
+                            && (stepRunner == null || stepRunner.canStopAfter(iteration)));
                     if (iteration % config.evalEvery == 0 || finished) {
                         double now = System.nanoTime();
                         lastAccuracy = evaluate(store);
@@ -260,15 +277,19 @@ public final class Training implements AutoCloseable {
      * @throws NonFiniteStepException on a non-finite loss or gradient, if the run stops on one
      */
     private double[] step(ParameterStore store, Batch batch, double rate) {
-        if (loss instanceof GaSoftmaxLoss) {
-            ((GaSoftmaxLoss) loss).setIteration(iteration);
+        TrainingStep.Result result;
+        Consumer<List<TrainableParameter>> observer =
+                gradients -> listeners.forEach(l -> l.onGradients(iteration + 1, gradients));
+        if (stepRunner != null) {
+            result = stepRunner.run(iteration, rate, observer);
+        } else {
+            stepAt(iteration);
+            NDArray images = batch.getData().head();
+            if (poisonedSteps.test(iteration)) {
+                images = images.mul(Float.NaN); // on the batch's manager, freed with the batch
+            }
+            result = step.run(store, images, batch.getLabels(), rate, observer);
         }
-        NDArray images = batch.getData().head();
-        if (poisonedSteps.test(iteration)) {
-            images = images.mul(Float.NaN); // on the batch's manager, freed with the batch
-        }
-        TrainingStep.Result result = step.run(store, images, batch.getLabels(), rate,
-                gradients -> listeners.forEach(l -> l.onGradients(iteration + 1, gradients)));
         if (result.skipped()) {
             if (config.stopsOnNonFinite()) {
                 throw new NonFiniteStepException(iteration + 1, result.nonFinite(),
@@ -277,6 +298,53 @@ public final class Training implements AutoCloseable {
             skippedSteps++;
         }
         return new double[] {result.loss(), result.correct()};
+    }
+
+    /**
+     * The step for iteration {@code iteration} (0-based): the losses that depend on the iteration
+     * (GA-Softmax's margin warm-up) are set to it.
+     */
+    public TrainingStep stepAt(long iteration) {
+        if (loss instanceof GaSoftmaxLoss) {
+            ((GaSoftmaxLoss) loss).setIteration(iteration);
+        }
+        return step;
+    }
+
+    /**
+     * Rows {@code [from, to)} of the training batch of iteration {@code iteration}, the very images
+     * and labels (augmented for their epoch) that the loop gives that step: what a data-parallel
+     * replica trains on. Close it after use.
+     */
+    public Batch batchRows(NDManager batchManager, long iteration, int from, int to) throws IOException {
+        int epoch = (int) (iteration / batchesPerEpoch);
+        trainSet.setEpoch(epoch);
+        Iterator<Long> order = new EpochShuffleSampler(config.seed).sample(trainSet);
+        long first = (iteration % batchesPerEpoch) * config.batchSize + from;
+        for (long i = 0; i < first; i++) {
+            order.next();
+        }
+        List<Long> rows = new ArrayList<>(to - from);
+        for (int i = from; i < to; i++) {
+            rows.add(order.next());
+        }
+        Sampler fixed = new Sampler() {
+            @Override
+            public Iterator<List<Long>> sample(RandomAccessDataset dataset) {
+                return List.of(rows).iterator();
+            }
+
+            @Override
+            public int getBatchSize() {
+                return rows.size();
+            }
+        };
+        return trainSet.getData(batchManager, fixed, null).iterator().next();
+    }
+
+    /** The run's settings. */
+    public TrainConfig config() {
+        return config;
     }
 
     /** Test accuracy (on the first {@code evalLimit} images when set), without gradients. */

@@ -87,8 +87,29 @@ public final class TrainingStep {
             scope.suppressNotUsedWarning();
             List<NDArray> stateBefore = new ArrayList<>(forwardState.size());
             forwardState.forEach(p -> stateBefore.add(p.getArray().duplicate()));
-            double fit;
-            double correct;
+            Result result = apply(backward(store, images, labels), rate, gradientObserver);
+            if (result.skipped()) {
+                for (int i = 0; i < forwardState.size(); i++) {
+                    forwardState.get(i).getArray().set(new NDIndex("..."), stateBefore.get(i)); // a copy
+                }
+            }
+            return result;
+        }
+    }
+
+    /**
+     * The first half of a step, forward and backward: the gradients are added to the parameters'
+     * (cleared ones, normally) and nothing is updated. A data-parallel replica stops here and
+     * ships its gradients. Temporaries belong to the caller's scope.
+     *
+     * @return the fit loss and the correct count; {@code nonFinite} is set when the loss is not finite
+     */
+    public Result backward(ParameterStore store, NDArray images, NDList labels) {
+        double fit;
+        double correct;
+        // DJL allows one gradient collector per process at a time: runs that share a JVM (Spark
+        // tasks in one executor) take turns for the forward and backward pass
+        synchronized (GradientCollector.class) {
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 NDList predictions = network.forward(store, new NDList(images), true);
                 NDArray fitLoss = loss.evaluate(labels, predictions);
@@ -97,21 +118,51 @@ public final class TrainingStep {
                     total = total.add(OrthogonalityRegularizer.penalty(kernelArrays(), orthogonality));
                 }
                 collector.backward(total);
-                fit = fitLoss.getFloat();
+                fit = fitLoss.toType(DataType.FLOAT64, false).getDouble(); // float32 or float64 networks
                 correct = correct(predictions.head(), labels.head());
             }
-            boolean finiteLoss = Double.isFinite(fit);
-            if (!finiteLoss || !Gradients.allFinite(params)) {
+        }
+        return new Result(fit, correct, Double.isFinite(fit) ? null : "the loss");
+    }
+
+    /**
+     * The second half of a step: the update from the gradients the parameters hold (left by
+     * {@link #backward}, or averaged over replicas and put there), unless {@code gradients} says the
+     * loss was not finite or a gradient is not finite; then the gradients are cleared and nothing
+     * changes. BatchNorm's running statistics are the caller's to put back.
+     */
+    public Result apply(Result gradients, double rate, Consumer<List<TrainableParameter>> gradientObserver) {
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            if (gradients.skipped() || !Gradients.allFinite(params)) {
                 params.forEach(p -> Gradients.reset(p.array()));
-                for (int i = 0; i < forwardState.size(); i++) {
-                    forwardState.get(i).getArray().set(new NDIndex("..."), stateBefore.get(i)); // a copy
-                }
-                return new Result(Double.NaN, correct, finiteLoss ? "a gradient" : "the loss");
+                return new Result(Double.NaN, gradients.correct(),
+                        gradients.skipped() ? gradients.nonFinite() : "a gradient");
             }
             gradientObserver.accept(params);
             optimizer.step(rate);
-            return new Result(fit, correct, null);
+            return gradients;
         }
+    }
+
+    /** Zeroes every gradient, also non-finite ones (a replica that failed mid-step left some). */
+    public void clearGradients() {
+        params.forEach(p -> Gradients.reset(p.array()));
+    }
+
+    /** The parameters the optimiser updates. */
+    public List<TrainableParameter> parameters() {
+        return params;
+    }
+
+    /** What the forward pass changes besides the trainable weights: BatchNorm's running statistics. */
+    public List<Parameter> forwardState() {
+        return forwardState;
+    }
+
+    /** The update rule. */
+    public Optimizer optimizer() {
+        return optimizer;
     }
 
     static double correct(NDArray scores, NDArray labels) {
@@ -119,7 +170,6 @@ public final class TrainingStep {
                 .eq(labels.toType(DataType.INT64, false)).sum().getLong();
     }
 
-    /** What the forward pass changes besides the trainable weights: BatchNorm's running statistics. */
     private static List<Parameter> forwardState(Block network) {
         List<Parameter> state = new ArrayList<>();
         for (Pair<String, Parameter> p : network.getParameters()) {

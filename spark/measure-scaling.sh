@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The measurements behind docs/SCALING.md, on this machine: a step's compute time at the global
+# batch and at half of it (one thread, as one task has), then data-parallel training of the
+# default network (SphereNet-9, width 0.125, batch 64) on a multi-process local-cluster with
+# N = 1 and 2 executors, each printing its synchronisation costs (time, compute, bytes).
+#   spark/measure-scaling.sh [ITERATIONS]       (default 60)
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+iterations="${1:-60}"
+echo "== machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+for batch in 64 32; do
+  echo "== one step, batch $batch, 1 thread"
+  "$root/bin/spherenet" bench --model spherenet9 --width 0.125 --batch-size "$batch" --input 1,28,28 --threads 1 --steps 20
+done
+home="$(mktemp -d)"
+runs="$(mktemp -d)"
+trap 'rm -rf "$home" "$runs"' EXIT
+mkdir -p "$home/jars" && touch "$home/RELEASE"
+ln -s "$root"/spark/target/lib/*.jar "$root/spark/target/spherenet-spark.jar" "$home/jars/"
+export SPARK_HOME="$home" SPARK_SCALA_VERSION=2.13
+export JAVA_OPTS="${JAVA_OPTS:--Xmx3g} -Dspark.executor.memory=1536m"
+common=(--iterations "$iterations" --eval-every "$iterations" --checkpoint-every "$iterations" --eval-limit 1000)
+echo "== local (no Spark), 1 thread"
+JAVA_OPTS="-Xmx3g -Dai.djl.pytorch.num_threads=1" "$root/bin/spherenet" train --runs "$runs" --name local "${common[@]}" | tail -1
+for n in 1 2; do
+  echo "== local-cluster, $n executors of 1 core, gradient averaging"
+  "$root/bin/spherenet" train --spark "local-cluster[$n,1,2048]" --workers "$n" --runs "$runs" --name "grad-$n" "${common[@]}" | tail -2
+done
+echo "== local-cluster, 2 executors, parameter averaging every 10"
+"$root/bin/spherenet" train --spark "local-cluster[2,1,2048]" --workers 2 --average-every 10 --runs "$runs" --name "param-2" \
+  --iterations "$iterations" --eval-every "$iterations" --checkpoint-every "$iterations" --eval-limit 1000 | tail -2
