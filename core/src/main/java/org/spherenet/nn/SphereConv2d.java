@@ -171,9 +171,12 @@ public class SphereConv2d extends AbstractBlock implements SphereOperator {
                 ones[(int) i * out + o] = 1;
             }
         }
-        // made in a Java buffer: copy it into the engine's memory, which autograd may keep (Constant)
+        // made in a Java buffer, which a garbage collection may free while autograd still keeps the
+        // matrix for the backward pass: hand out the engine's own copy (as Constant does). A
+        // conversion already is one; converting to the same type returns the borrowed array.
         try (NDArray borrowed = manager.create(ones, new Shape(n, out))) {
-            return borrowed.toType(type, true);
+            NDArray typed = borrowed.toType(type, false);
+            return typed == borrowed ? borrowed.duplicate() : typed;
         }
     }
 

@@ -60,7 +60,8 @@ class WindowSumTest {
     void matchesTheWindowsOfAConvolution(int[] kernel, int[] stride, int[] padding, DataType type) {
         int outH = (HEIGHT + 2 * padding[0] - kernel[0]) / stride[0] + 1;
         int outW = (WIDTH + 2 * padding[1] - kernel[1]) / stride[1] + 1;
-        Random random = new Random(kernel[0] * 1000 + kernel[1] * 100 + stride[0] * 10 + padding[0]);
+        Random random =
+                new Random(kernel[0] * 1000 + kernel[1] * 100 + stride[0] * 10 + padding[0]);
         double[] map = Numerics.gaussian(random, BATCH * HEIGHT * WIDTH, 1);
         double[] upstream = Numerics.gaussian(random, BATCH * outH * outW, 1);
 
@@ -70,8 +71,10 @@ class WindowSumTest {
             for (int oh = 0; oh < outH; oh++) {
                 for (int ow = 0; ow < outW; ow++) {
                     int out = (b * outH + oh) * outW + ow;
-                    for (int i = oh * stride[0] - padding[0]; i < oh * stride[0] - padding[0] + kernel[0]; i++) {
-                        for (int j = ow * stride[1] - padding[1]; j < ow * stride[1] - padding[1] + kernel[1]; j++) {
+                    int top = oh * stride[0] - padding[0];
+                    int left = ow * stride[1] - padding[1];
+                    for (int i = top; i < top + kernel[0]; i++) {
+                        for (int j = left; j < left + kernel[1]; j++) {
                             if (i >= 0 && i < HEIGHT && j >= 0 && j < WIDTH) {
                                 int in = (b * HEIGHT + i) * WIDTH + j;
                                 expected[out] += map[in];
