@@ -2,6 +2,8 @@ package org.spherenet.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
@@ -115,7 +117,7 @@ public class SphereConv2d extends AbstractBlock implements SphereOperator {
     /**
      * {@code sqrt(conv(x^2, ones(1, inChannels, kh, kw)) + 1e-4)}: one norm per sample and output
      * position, {@code (batch, 1, outH, outW)}. Summing the channels first makes the ones-kernel
-     * convolution single-channel.
+     * convolution single-channel, and {@link #windowSum} computes it.
      */
     static NDArray patchNorm(NDArray input, Shape kernel, Shape stride, Shape padding) {
         NDArray energy;
@@ -124,9 +126,58 @@ public class SphereConv2d extends AbstractBlock implements SphereOperator {
         try (NDArray squares = input.square()) {
             energy = squares.sum(new int[] {1}, true);
         }
-        NDArray ones = input.getManager().ones(new Shape(1, 1).addAll(kernel), input.getDataType());
-        NDArray patchEnergy = Conv2d.conv2d(energy, ones, null, stride, padding).singletonOrThrow();
-        return patchEnergy.add(Hypersphere.EPSILON).sqrt();
+        return windowSum(energy, kernel, stride, padding).add(Hypersphere.EPSILON).sqrt();
+    }
+
+    /**
+     * The sum over every {@code kh x kw} window of a single-channel map, with the stride and zero
+     * padding of a convolution: what a convolution with a ones kernel computes, as two matrix
+     * products with 0/1 band matrices (columns, then rows). On one channel that is much cheaper
+     * than the convolution, whose backward pass alone cost more than both products forward and
+     * backward (docs/PERFORMANCE.md, issue 14). The same terms are summed (the products by 1 and
+     * 0 are exact), in another order.
+     *
+     * @param map {@code (batch, 1, height, width)}
+     * @return {@code (batch, 1, outH, outW)}, as {@link #outputShape}
+     */
+    static NDArray windowSum(NDArray map, Shape kernel, Shape stride, Shape padding) {
+        long batch = map.getShape().get(0);
+        long height = map.getShape().get(2);
+        long width = map.getShape().get(3);
+        NDManager manager = map.getManager();
+        DataType type = map.getDataType();
+        // (batch * height, width) x (width, outW): the column sums of every row
+        NDArray columns = band(manager, width, kernel.get(1), stride.get(1), padding.get(1), type);
+        long outW = columns.getShape().get(1);
+        NDArray rowSums = map.reshape(batch * height, width).matMul(columns);
+        // (outH, height) x (batch, height, outW): then the rows
+        NDArray rows = band(manager, height, kernel.get(0), stride.get(0), padding.get(0), type)
+                .transpose();
+        long outH = rows.getShape().get(0);
+        return rows.matMul(rowSums.reshape(batch, height, outW)).reshape(batch, 1, outH, outW);
+    }
+
+    /**
+     * The {@code (n, out)} matrix with a 1 where input position {@code i} lies in output window
+     * {@code o} ({@code o * stride - padding <= i < o * stride - padding + kernel}), 0 elsewhere.
+     */
+    private static NDArray band(
+            NDManager manager, long n, long kernel, long stride, long padding, DataType type) {
+        int out = (int) ((n + 2 * padding - kernel) / stride + 1);
+        float[] ones = new float[(int) n * out];
+        for (int o = 0; o < out; o++) {
+            long first = o * stride - padding;
+            for (long i = Math.max(first, 0); i < Math.min(first + kernel, n); i++) {
+                ones[(int) i * out + o] = 1;
+            }
+        }
+        // made in a Java buffer, which a garbage collection may free while autograd still keeps the
+        // matrix for the backward pass: hand out the engine's own copy (as Constant does). A
+        // conversion already is one; converting to the same type returns the borrowed array.
+        try (NDArray borrowed = manager.create(ones, new Shape(n, out))) {
+            NDArray typed = borrowed.toType(type, false);
+            return typed == borrowed ? borrowed.duplicate() : typed;
+        }
     }
 
     @Override

@@ -61,7 +61,11 @@ class ConstantLifetimeTest {
                         x.reshape(8, 8), m.ones(new Shape(8, 1)), m.create(new float[] {0, 1, 2, 3, 4, 5, 6, 7}),
                         Angular.linear(), 2, 0.5)),
                 Arguments.of("orthogonality penalty",
-                        (Case) (m, x) -> OrthogonalityRegularizer.penalty(List.of(x.reshape(4, 16)), 0.7)));
+                        (Case) (m, x) -> OrthogonalityRegularizer.penalty(List.of(x.reshape(4, 16)), 0.7)),
+                Arguments.of("patch-energy window sums (0/1 band matrices)",
+                        (Case) (m, x) -> SphereConv2d.windowSum(
+                                x.reshape(8, 1, 4, 2), new Shape(3, 3), new Shape(1, 1), new Shape(1, 1))
+                                .square()));
     }
 
     @ParameterizedTest(name = "{0}")
