@@ -1,7 +1,7 @@
 package org.spherenet.model;
 
 import ai.djl.nn.Block;
-import ai.djl.nn.norm.BatchNorm;
+import org.spherenet.nn.ExactBatchNorm;
 
 /**
  * The two BatchNorm conventions a convergence study must compare (DESIGN section 7): the authors'
@@ -10,20 +10,20 @@ import ai.djl.nn.norm.BatchNorm;
  * initialisation.
  */
 public enum BatchNormStyle {
-    USUAL(0.9f, 1e-5f),
-    AUTHORS(0.999f, 1e-3f);
+    USUAL(0.9, 1e-5),
+    AUTHORS(0.999, 1e-3);
 
     /** DJL's momentum: the weight of the old running value. */
-    private final float momentum;
-    private final float epsilon;
+    private final double momentum;
+    private final double epsilon;
 
-    BatchNormStyle(float momentum, float epsilon) {
+    BatchNormStyle(double momentum, double epsilon) {
         this.momentum = momentum;
         this.epsilon = epsilon;
     }
 
     /** A BatchNorm block over the channel axis. */
     public Block block() {
-        return BatchNorm.builder().optMomentum(momentum).optEpsilon(epsilon).build();
+        return new ExactBatchNorm(momentum, epsilon);
     }
 }

@@ -6,6 +6,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** Adam with bias correction and L2 (coupled) weight decay, as the authors' TensorFlow code. */
 final class Adam implements Optimizer {
@@ -45,6 +46,11 @@ final class Adam implements Optimizer {
             p.array().subi(m.div(denominator).muli(stepSize));
             Gradients.clear(p.array());
         }
+    }
+
+    @Override
+    public Map<String, List<NDArray>> moments() {
+        return Map.of("m", firstMoments, "v", secondMoments);
     }
 
     @Override

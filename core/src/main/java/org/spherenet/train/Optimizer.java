@@ -5,6 +5,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Updates parameters in place from their gradients. Unlike DJL's optimisers, the state is created
@@ -18,6 +19,15 @@ public interface Optimizer {
      * the gradient collector.
      */
     void step(double rate);
+
+    /**
+     * The state arrays by kind ({@code m} and {@code v} for Adam, {@code velocity} for SGD), each
+     * list in the order of the parameters it updates; the optimiser's own arrays, not copies.
+     * Empty for an optimiser without state.
+     */
+    default Map<String, List<NDArray>> moments() {
+        return Map.of();
+    }
 
     /** Writes the state (moments, step count). */
     void save(DataOutputStream out) throws IOException;

@@ -6,6 +6,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** SGD with (heavy-ball) momentum and L2 weight decay, PyTorch's formulation. */
 final class SgdMomentum implements Optimizer {
@@ -33,6 +34,11 @@ final class SgdMomentum implements Optimizer {
             p.array().subi(velocity.mul(rate));
             Gradients.clear(p.array());
         }
+    }
+
+    @Override
+    public Map<String, List<NDArray>> moments() {
+        return Map.of("velocity", velocities);
     }
 
     @Override

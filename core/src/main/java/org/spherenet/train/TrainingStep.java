@@ -97,7 +97,7 @@ public final class TrainingStep {
                     total = total.add(OrthogonalityRegularizer.penalty(kernelArrays(), orthogonality));
                 }
                 collector.backward(total);
-                fit = fitLoss.getFloat();
+                fit = Scalars.value(fitLoss);
                 correct = correct(predictions.head(), labels.head());
             }
             boolean finiteLoss = Double.isFinite(fit);
