@@ -23,7 +23,9 @@ else
 fi
 export OMP_NUM_THREADS="${THREADS:-2}"
 mapfile -t cases < <("$python" "$root/bench/reference/parity.py" prepare "$work" "$@")
-"$root/bin/spherenet" parity-record "${cases[@]}"
+status=0
+"$root/bin/spherenet" parity-record "${cases[@]}" || status=$?   # a failed case: no files, FAILED below
 # the reference in the default environment, as a PyTorch user runs it
 env -u GLIBC_TUNABLES -u LD_PRELOAD -u OMP_WAIT_POLICY \
-  "$python" "$root/bench/reference/parity.py" check "$work" "$@"
+  "$python" "$root/bench/reference/parity.py" check "$work" "$@" || status=$?
+exit "$status"

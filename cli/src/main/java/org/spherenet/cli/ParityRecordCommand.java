@@ -21,11 +21,17 @@ final class ParityRecordCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        int failed = 0;
         for (Path dir : cases) {
             long start = System.nanoTime();
-            ParityRecord.record(dir);
-            System.err.printf("parity-record: %s (%.1f s)%n", dir.getFileName(), (System.nanoTime() - start) / 1e9);
+            try {
+                ParityRecord.record(dir);
+                System.err.printf("parity-record: %s (%.1f s)%n", dir.getFileName(), (System.nanoTime() - start) / 1e9);
+            } catch (Exception e) { // one broken case must not hide the others
+                failed++;
+                System.err.printf("parity-record: %s: FAILED: %s%n", dir.getFileName(), e);
+            }
         }
-        return 0;
+        return failed == 0 ? 0 : 1;
     }
 }

@@ -21,8 +21,10 @@ import ai.djl.util.PairList;
  *
  * <p>Shapes: data {@code (batch, channels, ...)}; all four parameters {@code (channels)}. In
  * training, the output uses the batch's mean and (biased) variance and the running statistics move
- * by {@code running = momentum * running + (1 - momentum) * batch}, the variance unbiased (PyTorch's
- * convention); in inference, the running statistics are used.
+ * by {@code running = momentum * running + (1 - momentum) * batch}, the batch variance unbiased
+ * (PyTorch's convention) or, with {@code unbiasedRunningVariance} off, biased (the authors'
+ * TensorFlow BatchNorm averages what {@code tf.nn.moments} returns); in inference, the running
+ * statistics are used.
  */
 public class ExactBatchNorm extends AbstractBlock {
 
@@ -30,19 +32,32 @@ public class ExactBatchNorm extends AbstractBlock {
 
     private final double momentum;
     private final double epsilon;
+    private final boolean unbiasedRunningVariance;
     private final Parameter gamma;
     private final Parameter beta;
     private final Parameter runningMean;
     private final Parameter runningVar;
 
     /**
-     * Creates the block.
+     * Creates the block with PyTorch's running variance (unbiased batch variances).
      *
      * @param momentum the weight of the old running value, in {@code [0, 1)} (DJL's convention;
      *     PyTorch's momentum is {@code 1 - momentum})
      * @param epsilon added to the variance, {@code > 0}
      */
     public ExactBatchNorm(double momentum, double epsilon) {
+        this(momentum, epsilon, true);
+    }
+
+    /**
+     * Creates the block.
+     *
+     * @param momentum the weight of the old running value, in {@code [0, 1)}
+     * @param epsilon added to the variance, {@code > 0}
+     * @param unbiasedRunningVariance average the unbiased batch variance (PyTorch) or the biased
+     *     one (the authors)
+     */
+    public ExactBatchNorm(double momentum, double epsilon, boolean unbiasedRunningVariance) {
         super(VERSION);
         if (!(momentum >= 0 && momentum < 1) || !(epsilon > 0)) {
             throw new IllegalArgumentException(
@@ -50,6 +65,7 @@ public class ExactBatchNorm extends AbstractBlock {
         }
         this.momentum = momentum;
         this.epsilon = epsilon;
+        this.unbiasedRunningVariance = unbiasedRunningVariance;
         gamma = addParameter(Parameter.builder().setName("gamma").setType(Parameter.Type.GAMMA).build());
         beta = addParameter(Parameter.builder().setName("beta").setType(Parameter.Type.BETA).build());
         runningMean = addParameter(Parameter.builder().setName("runningMean")
@@ -87,12 +103,29 @@ public class ExactBatchNorm extends AbstractBlock {
             PairList<String, Object> params) {
         NDArray input = inputs.singletonOrThrow();
         ai.djl.Device device = input.getDevice();
-        return new NDList(batchNorm(input,
+        NDArray variance = parameterStore.getValue(runningVar, device, training);
+        boolean biased = training && !unbiasedRunningVariance;
+        // the biased variant lets the kernel move a copy (autograd keeps it, so it must not change
+        // afterwards) and then writes the corrected value into the running variance
+        NDArray moved = biased ? variance.duplicate() : variance;
+        NDArray out = batchNorm(input,
                 parameterStore.getValue(runningMean, device, training),
-                parameterStore.getValue(runningVar, device, training),
+                moved,
                 parameterStore.getValue(gamma, device, training),
                 parameterStore.getValue(beta, device, training),
-                momentum, epsilon, training));
+                momentum, epsilon, training);
+        if (biased) {
+            // the kernel added (1 - momentum) * s2 * n / (n - 1), s2 the biased batch variance; take
+            // out the n / (n - 1): running = (moved (n - 1) + momentum old) / n
+            long n = input.size() / input.getShape().get(1);
+            try (NDArray corrected = moved.mul((n - 1.0) / n);
+                    NDArray old = variance.mul(momentum / n)) {
+                corrected.addi(old);
+                variance.set(new ai.djl.ndarray.index.NDIndex("..."), corrected); // a copy, see Gradients
+            }
+            moved.close(); // on the model's manager: only the Java handle; autograd keeps its own
+        }
+        return new NDList(out);
     }
 
     @Override
