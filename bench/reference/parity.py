@@ -440,6 +440,13 @@ def check_case(name, directory, bound, data):
             problems.append(f"{p['name']}: Java trained={p['trained']} decay={p['weightDecay']} "
                             f"orthogonality={p['orthogonality']}, reference trained={t.trained} "
                             f"decay={wanted} orthogonality={t.orthogonal}")
+    for t in slots:  # the initialisation the reference did not draw: N(0, 2 / fan-in) for kernels
+        if len(t.shape) >= 2 and t.value.numel() >= 256:
+            he = math.sqrt(2 / np.prod(t.shape[1:]))
+            std = t.value.std().item()
+            if not 0.8 * he < std < 1.25 * he or abs(t.value.mean().item()) > 4 * he / math.sqrt(t.value.numel()):
+                problems.append(f"{t.name}: initial std {std:.4g}, mean {t.value.mean().item():.3g};"
+                                f" expected N(0, {he:.4g}^2)")
     if cfg["batchNorm"] and cfg["batchNormStyle"] == "authors":
         for t in slots:
             if not t.trained and t.value.abs().max() != 0:
