@@ -1,7 +1,9 @@
 package org.spherenet.nn;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
@@ -102,7 +104,7 @@ public class ExactBatchNorm extends AbstractBlock {
     protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
             PairList<String, Object> params) {
         NDArray input = inputs.singletonOrThrow();
-        ai.djl.Device device = input.getDevice();
+        Device device = input.getDevice();
         NDArray variance = parameterStore.getValue(runningVar, device, training);
         boolean biased = training && !unbiasedRunningVariance;
         // the biased variant lets the kernel move a copy (autograd keeps it, so it must not change
@@ -121,7 +123,7 @@ public class ExactBatchNorm extends AbstractBlock {
             try (NDArray corrected = moved.mul((n - 1.0) / n);
                     NDArray old = variance.mul(momentum / n)) {
                 corrected.addi(old);
-                variance.set(new ai.djl.ndarray.index.NDIndex("..."), corrected); // a copy, see Gradients
+                variance.set(new NDIndex("..."), corrected); // a copy, see Gradients
             }
             moved.close(); // on the model's manager: only the Java handle; autograd keeps its own
         }

@@ -1,5 +1,6 @@
 package org.spherenet.train;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
 import ai.djl.training.dataset.Dataset.Usage;
 import ai.djl.util.Pair;
@@ -13,6 +14,7 @@ import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.spherenet.data.Datasets;
 import org.spherenet.data.ImageDataset;
 import org.spherenet.nn.OrthogonalityRegularizer;
@@ -51,8 +53,8 @@ public final class ParityRecord {
             training.run();
             Npz last = parameters(training, new Npz());
             List<TrainableParameter> trained = training.trainableParameters();
-            for (Map.Entry<String, List<ai.djl.ndarray.NDArray>> kind :
-                    new java.util.TreeMap<>(training.optimizer().moments()).entrySet()) {
+            for (Map.Entry<String, List<NDArray>> kind :
+                    new TreeMap<>(training.optimizer().moments()).entrySet()) {
                 for (int i = 0; i < trained.size(); i++) {
                     last.put(kind.getKey() + ":" + trained.get(i).name(), kind.getValue().get(i));
                 }
