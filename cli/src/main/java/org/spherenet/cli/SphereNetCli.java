@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             ExperimentCommand.class,
             ReportCommand.class,
             BenchCommand.class,
+            ParityRecordCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class SphereNetCli implements Callable<Integer> {

@@ -131,6 +131,10 @@ public class TrainCommand implements Callable<Integer> {
                     + " (counted as skipped steps), stop ends the run with an error, its last checkpoint intact (default: ${DEFAULT-VALUE}).")
     String onNonFinite = DEFAULTS.onNonFinite;
 
+    @Option(names = "--dtype", paramLabel = "float32|float64",
+            description = "Data type of weights, activations and optimiser state; float64 is what bench/parity.sh checks (default: ${DEFAULT-VALUE}).")
+    String dataType = DEFAULTS.dataType;
+
     @Option(names = "--eval-every", description = "Iterations between evaluations (default: ${DEFAULT-VALUE}).")
     long evalEvery = DEFAULTS.evalEvery;
 
@@ -354,6 +358,7 @@ public class TrainCommand implements Callable<Integer> {
         c.probabilityFloor = probabilityFloor;
         c.seed = seed;
         c.onNonFinite = onNonFinite;
+        c.dataType = dataType;
         c.evalEvery = evalEvery;
         c.checkpointEvery = checkpointEvery;
         c.evalLimit = evalLimit;

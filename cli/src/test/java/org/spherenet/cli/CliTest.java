@@ -68,6 +68,8 @@ class CliTest {
         assertUserError(run("train", "--runs", dir.toString(), "--lr", "-0.1"), "learning rate must be > 0");
         assertUserError(run("train", "--runs", dir.toString(), "--on-non-finite", "ignore"),
                 "unknown non-finite policy 'ignore' (expected skip or stop)");
+        assertUserError(run("train", "--runs", dir.toString(), "--dtype", "float16"),
+                "unknown data type 'float16' (expected float32 or float64)");
         assertThat(dir.toFile().list()).as("nothing written for a refused run").isEmpty();
     }
 

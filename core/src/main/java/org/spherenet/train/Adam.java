@@ -6,6 +6,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** Adam with bias correction and L2 (coupled) weight decay, as the authors' TensorFlow code. */
 final class Adam implements Optimizer {
@@ -48,10 +49,8 @@ final class Adam implements Optimizer {
     }
 
     @Override
-    public List<NDArray> state() {
-        List<NDArray> state = new ArrayList<>(firstMoments);
-        state.addAll(secondMoments);
-        return state;
+    public Map<String, List<NDArray>> moments() {
+        return Map.of("m", firstMoments, "v", secondMoments);
     }
 
     @Override

@@ -9,7 +9,11 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
-/** Writes float32 arrays to streams and reads them back into arrays of the same shape. */
+/**
+ * Writes arrays to streams and reads them back into arrays of the same shape: float32 values, or
+ * float64 for a float64 array (a run trained in float64); the length says which, so checkpoints
+ * written before float64 existed read as before.
+ */
 final class ArrayIO {
 
     private ArrayIO() {}
@@ -20,7 +24,8 @@ final class ArrayIO {
         for (long d : shape) {
             out.writeLong(d);
         }
-        byte[] bytes = array.toType(DataType.FLOAT32, false).toByteArray();
+        DataType type = array.getDataType() == DataType.FLOAT64 ? DataType.FLOAT64 : DataType.FLOAT32;
+        byte[] bytes = array.toType(type, false).toByteArray();
         out.writeInt(bytes.length);
         out.write(bytes);
     }
@@ -39,17 +44,27 @@ final class ArrayIO {
             }
         }
         int length = in.readInt();
-        if (length != target.size() * 4) {
-            throw new IOException("array of " + length + " bytes, expected " + target.size() * 4);
+        if (length != target.size() * 4 && length != target.size() * 8) {
+            throw new IOException("array of " + length + " bytes, expected " + target.size() * 4
+                    + " (float32) or " + target.size() * 8 + " (float64)");
         }
         byte[] bytes = new byte[length];
         in.readFully(bytes);
-        float[] values = new float[length / 4];
-        ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder()).asFloatBuffer().get(values);
+        ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder());
+        NDArray loaded;
+        if (length == target.size() * 8) {
+            double[] values = new double[length / 8];
+            buffer.asDoubleBuffer().get(values);
+            loaded = target.getManager().create(values, target.getShape());
+        } else {
+            float[] values = new float[length / 4];
+            buffer.asFloatBuffer().get(values);
+            loaded = target.getManager().create(values, target.getShape());
+        }
         // copied into the target's own memory: NDArray.set(Buffer) would make the target use a
         // Java buffer's memory, alive only as long as that handle (see Gradients.reset)
-        try (NDArray loaded = target.getManager().create(values, target.getShape())) {
-            target.set(new NDIndex("..."), loaded);
+        try (loaded; NDArray typed = loaded.toType(target.getDataType(), true)) {
+            target.set(new NDIndex("..."), typed);
         }
     }
 }

@@ -59,8 +59,8 @@ public final class GradientLog implements TrainingListener {
             // kernels and classifier matrices; BatchNorm vectors and kappas say little per layer
             if (p.array().getShape().dimension() >= 2) {
                 layers.add(new Layer(p.name(),
-                        p.array().getGradient().norm().getFloat(),
-                        p.array().norm().getFloat()));
+                        Scalars.value(p.array().getGradient().norm()),
+                        Scalars.value(p.array().norm())));
             }
         }
         rows.add(new Row(iteration, layers));

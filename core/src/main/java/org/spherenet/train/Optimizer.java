@@ -4,7 +4,10 @@ import ai.djl.ndarray.NDArray;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Updates parameters in place from their gradients. Unlike DJL's optimisers, the state is created
@@ -20,11 +23,22 @@ public interface Optimizer {
     void step(double rate);
 
     /**
-     * The state arrays (moments, velocities), live: what parameter averaging averages across
-     * replicas besides the weights. Counters stay in {@link #save}. Default: none (a stateless rule).
+     * The state arrays by kind ({@code m} and {@code v} for Adam, {@code velocity} for SGD), each
+     * list in the order of the parameters it updates; the optimiser's own arrays, not copies.
+     * Empty for an optimiser without state.
+     */
+    default Map<String, List<NDArray>> moments() {
+        return Map.of();
+    }
+
+    /**
+     * Every state array, live, in a fixed order (kinds by name, then parameters): what parameter
+     * averaging averages across replicas besides the weights. Counters stay in {@link #save}.
      */
     default List<NDArray> state() {
-        return List.of();
+        List<NDArray> all = new ArrayList<>();
+        new TreeMap<>(moments()).values().forEach(all::addAll);
+        return all;
     }
 
     /** Writes the state (moments, step count). */

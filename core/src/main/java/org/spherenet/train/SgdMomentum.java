@@ -6,6 +6,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** SGD with (heavy-ball) momentum and L2 weight decay, PyTorch's formulation. */
 final class SgdMomentum implements Optimizer {
@@ -36,8 +37,8 @@ final class SgdMomentum implements Optimizer {
     }
 
     @Override
-    public List<NDArray> state() {
-        return velocities;
+    public Map<String, List<NDArray>> moments() {
+        return Map.of("velocity", velocities);
     }
 
     @Override

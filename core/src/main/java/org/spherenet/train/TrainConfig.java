@@ -1,5 +1,6 @@
 package org.spherenet.train;
 
+import ai.djl.ndarray.types.DataType;
 import org.spherenet.data.Augmentations;
 import org.spherenet.data.DataException;
 import org.spherenet.data.Datasets;
@@ -76,6 +77,11 @@ public class TrainConfig {
      * error naming the iteration, its last checkpoint intact).
      */
     public String onNonFinite = "skip";
+    /**
+     * The data type of the weights, activations and optimiser state: float32 (the default) or
+     * float64, which the lock-step parity check against the PyTorch reference trains in.
+     */
+    public String dataType = "float32";
 
     // bookkeeping
     public long evalEvery = 1400;
@@ -123,6 +129,7 @@ public class TrainConfig {
         require(gradientLogEvery >= 0, "gradient log interval must be >= 0, got " + gradientLogEvery);
         require(java.util.List.of("adam", "sgd").contains(optimizer),
                 "unknown optimiser '" + optimizer + "' (expected adam or sgd)");
+        dataType();
         require(java.util.List.of("skip", "stop").contains(onNonFinite),
                 "unknown non-finite policy '" + onNonFinite + "' (expected skip or stop)");
     }
@@ -157,6 +164,19 @@ public class TrainConfig {
     /** The operator: the override, or the model's own. */
     public Operator operator() {
         return operator == null ? Models.entry(model).defaultOperator() : Operator.parse(operator);
+    }
+
+    /** The training data type, {@code float32} or {@code float64}. */
+    public DataType dataType() {
+        switch (dataType) {
+            case "float32":
+                return DataType.FLOAT32;
+            case "float64":
+                return DataType.FLOAT64;
+            default:
+                throw new IllegalArgumentException(
+                        "unknown data type '" + dataType + "' (expected float32 or float64)");
+        }
     }
 
     public BatchNormStyle batchNormStyle() {

@@ -62,6 +62,7 @@ public final class Training implements AutoCloseable {
     private final LearningRateSchedule schedule;
     private final AtomicBoolean stopRequested = new AtomicBoolean();
     private final long batchesPerEpoch;
+    private final DataType dataType;
     private long iteration;
     private long skippedSteps;
     private double elapsedBefore;
@@ -100,11 +101,12 @@ public final class Training implements AutoCloseable {
         spec = config.modelSpec(trainSet.getClassNames().size(),
                 (int) input.get(0), (int) input.get(1), (int) input.get(2));
         manager = NDManager.newBaseManager();
+        dataType = config.dataType();
         // the engine's generator is global: runs built at once in one JVM (Spark tasks) take turns
         synchronized (Training.class) {
             Engine.getInstance().setRandomSeed((int) config.seed);
             network = Models.build(spec);
-            network.initialize(manager, DataType.FLOAT32, new Shape(config.batchSize).addAll(input));
+            network.initialize(manager, dataType, new Shape(config.batchSize).addAll(input));
         }
         if (config.batchNorm && spec.style().batchNormStyle() == BatchNormStyle.AUTHORS) {
             zeroRunningStatistics(network);
@@ -126,7 +128,7 @@ public final class Training implements AutoCloseable {
         return testSet.heldOutDescription();
     }
 
-    /** The images the run trains on (tests). */
+    /** The images the run trains on, as the loop reads them (tests; the parity check's record of the batches). */
     ImageDataset trainSet() {
         return trainSet;
     }
@@ -208,6 +210,8 @@ public final class Training implements AutoCloseable {
                         continue;
                     }
                     double rate = schedule.rate(iteration);
+                    long[] indices = batch.getIndices().stream().mapToLong(i -> ((Number) i).longValue()).toArray();
+                    listeners.forEach(l -> l.onBatch(iteration, epoch, indices));
                     double[] lossAndCorrect = step(store, batch, rate);
                     iteration++;
                     intervalImages += batch.getSize();
@@ -284,7 +288,7 @@ public final class Training implements AutoCloseable {
             result = stepRunner.run(iteration, rate, observer);
         } else {
             stepAt(iteration);
-            NDArray images = batch.getData().head();
+            NDArray images = inTrainingType(batch.getData().head());
             if (poisonedSteps.test(iteration)) {
                 images = images.mul(Float.NaN); // on the batch's manager, freed with the batch
             }
@@ -349,11 +353,25 @@ public final class Training implements AutoCloseable {
 
     /** Test accuracy (on the first {@code evalLimit} images when set), without gradients. */
     private double evaluate(ParameterStore store) throws IOException {
+        return evaluation(store).accuracy();
+    }
+
+    /** The test-set evaluation (the first {@code evalLimit} images when set), without gradients. */
+    Evaluation evaluation(ParameterStore store) throws IOException {
         return Evaluation.of(
-                        images -> network.forward(store, new NDList(images), false).head(),
-                        testSet,
-                        config.evalLimit)
-                .accuracy();
+                images -> network.forward(store, new NDList(inTrainingType(images)), false).head(),
+                testSet,
+                config.evalLimit);
+    }
+
+    /** The test-set evaluation with the current weights (see {@link #evaluation(ParameterStore)}). */
+    Evaluation evaluation() throws IOException {
+        return evaluation(new ParameterStore(manager, false));
+    }
+
+    /** Batches are read as float32; a float64 run converts them (exactly) on the batch's manager. */
+    private NDArray inTrainingType(NDArray images) {
+        return images.getDataType() == dataType ? images : images.toType(dataType, false);
     }
 
     private List<NDArray> kernelArrays() {
@@ -370,7 +388,7 @@ public final class Training implements AutoCloseable {
         }
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            return OrthogonalityRegularizer.penalty(kernelArrays(), config.orthogonality).getFloat();
+            return Scalars.value(OrthogonalityRegularizer.penalty(kernelArrays(), config.orthogonality));
         }
     }
 
@@ -380,7 +398,7 @@ public final class Training implements AutoCloseable {
             scope.suppressNotUsedWarning();
             for (TrainableParameter p : params) {
                 if (p.weightDecay() > 0) {
-                    sum += 0.5 * p.weightDecay() * p.array().square().sum().getFloat();
+                    sum += 0.5 * p.weightDecay() * Scalars.value(p.array().square().sum());
                 }
             }
         }
@@ -413,6 +431,14 @@ public final class Training implements AutoCloseable {
             n += p.array().size();
         }
         return n;
+    }
+
+    Optimizer optimizer() {
+        return optimizer;
+    }
+
+    List<TrainableParameter> trainableParameters() {
+        return params;
     }
 
     public long getIteration() {

@@ -11,6 +11,12 @@ public interface TrainingListener {
     /** Before the first step; {@code startIteration} is above 0 when resuming. */
     default void onStart(TrainConfig config, long startIteration) {}
 
+    /**
+     * Before every training step, with the batch it trains on: the training set's sample indices
+     * in batch order, read in epoch {@code epoch} (which seeds their augmentation).
+     */
+    default void onBatch(long iteration, int epoch, long[] indices) {}
+
     /** After every training step. */
     default void onStep(long iteration, double loss, double accuracy, double learningRate) {}
 

@@ -118,7 +118,7 @@ public final class TrainingStep {
                     total = total.add(OrthogonalityRegularizer.penalty(kernelArrays(), orthogonality));
                 }
                 collector.backward(total);
-                fit = fitLoss.toType(DataType.FLOAT64, false).getDouble(); // float32 or float64 networks
+                fit = Scalars.value(fitLoss);
                 correct = correct(predictions.head(), labels.head());
             }
         }
