@@ -81,7 +81,7 @@ CASES = [
          iterations=1, evalEvery=1, checkpointEvery=1),
     case("cnn9-float32-1step", 1e-3, model="cnn9", dataType="float32",
          iterations=1, evalEvery=1, checkpointEvery=1),
-    case("spherenet9-default-float32", 4.0, width=0.125, dataType="float32"),
+    case("spherenet9-default-float32", 4.0, dataType="float32"),
     case("cnn9-float32", 4.0, model="cnn9", dataType="float32"),
 ]
 
