@@ -57,8 +57,11 @@ def machine():
     distro = first(". /etc/os-release && echo $PRETTY_NAME")
     java = first("java -version 2>&1 | head -1")
     torch = first("/usr/bin/python3 -c 'import torch; print(torch.__version__)'")
-    return (f"{os.cpu_count()} cores of {cpu}, {mem}, {distro}; ours: {java}, DJL 0.27.0 with "
-            f"libtorch 2.1.1; reference: Debian python3-torch {torch}")
+    pom = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pom.xml")
+    djl = first(f"sed -n 's#.*<djl.version>\\(.*\\)</djl.version>.*#\\1#p' {pom} | head -1")
+    libtorch = first(f"sed -n 's#.*<pytorch.version>\\(.*\\)</pytorch.version>.*#\\1#p' {pom} | head -1")
+    return (f"{os.cpu_count()} cores of {cpu}, {mem}, {distro}; ours: {java}, DJL {djl} with "
+            f"libtorch {libtorch}; reference: Debian python3-torch {torch}")
 
 
 def main():
