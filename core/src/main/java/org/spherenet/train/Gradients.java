@@ -1,7 +1,6 @@
 package org.spherenet.train;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.index.NDIndex;
 import java.util.List;
 
@@ -36,6 +35,6 @@ final class Gradients {
             NDArray sum = p.array().getGradient().sum();
             total = total == null ? sum : total.add(sum);
         }
-        return total == null || Double.isFinite(total.toType(DataType.FLOAT64, false).getDouble());
+        return total == null || Double.isFinite(Scalars.value(total));
     }
 }
