@@ -9,13 +9,9 @@ iterations="${1:-400}"
 shift || true
 intervals=("${@:-5 20 80}")
 read -r -a intervals <<< "${intervals[*]}"
-home="$(mktemp -d)"
+source "$root/spark/spark-home.sh"
 runs="$(mktemp -d)"
-trap 'rm -rf "$home" "$runs"' EXIT
-mkdir -p "$home/jars" && touch "$home/RELEASE"
-ln -s "$root"/spark/target/lib/*.jar "$root/spark/target/spherenet-spark.jar" "$home/jars/"
-export SPARK_HOME="$home" SPARK_SCALA_VERSION=2.13
-export JAVA_OPTS="${JAVA_OPTS:--Xmx3g} -Dspark.executor.memory=1536m"
+trap 'rm -rf "$SPARK_HOME" "$runs"' EXIT
 common=(--iterations "$iterations" --eval-every "$iterations" --checkpoint-every "$iterations" --eval-limit 5000)
 echo "== local (no Spark)"
 "$root/bin/spherenet" train --runs "$runs" --name local "${common[@]}" | tail -1

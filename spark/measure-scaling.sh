@@ -12,13 +12,9 @@ for batch in 64 32; do
   echo "== one step, batch $batch, 1 thread"
   "$root/bin/spherenet" bench --model spherenet9 --width 0.125 --batch-size "$batch" --input 1,28,28 --threads 1 --steps 20
 done
-home="$(mktemp -d)"
+source "$root/spark/spark-home.sh"
 runs="$(mktemp -d)"
-trap 'rm -rf "$home" "$runs"' EXIT
-mkdir -p "$home/jars" && touch "$home/RELEASE"
-ln -s "$root"/spark/target/lib/*.jar "$root/spark/target/spherenet-spark.jar" "$home/jars/"
-export SPARK_HOME="$home" SPARK_SCALA_VERSION=2.13
-export JAVA_OPTS="${JAVA_OPTS:--Xmx3g} -Dspark.executor.memory=1536m"
+trap 'rm -rf "$SPARK_HOME" "$runs"' EXIT
 common=(--iterations "$iterations" --eval-every "$iterations" --checkpoint-every "$iterations" --eval-limit 1000)
 echo "== local (no Spark), 1 thread"
 JAVA_OPTS="-Xmx3g -Dai.djl.pytorch.num_threads=1" "$root/bin/spherenet" train --runs "$runs" --name local "${common[@]}" | tail -1

@@ -32,6 +32,14 @@ public final class Budget {
         return new Budget(System.nanoTime() + (long) (minutes * 60e9), true);
     }
 
+    /**
+     * The deadline on the wall clock ({@link System#currentTimeMillis}), for processes that cannot
+     * share this one's monotonic clock (Spark executors); {@link Long#MAX_VALUE} when unlimited.
+     */
+    public long deadlineMillis() {
+        return limited ? System.currentTimeMillis() + (deadlineNanos - System.nanoTime()) / 1_000_000 : Long.MAX_VALUE;
+    }
+
     /** Whether no further run may start. */
     public boolean spent() {
         return limited && System.nanoTime() - deadlineNanos >= 0;

@@ -251,8 +251,8 @@ public final class Experiment {
     }
 
     /**
-     * The runs {@code study} still needs (neither in the run folders nor recorded in the results),
-     * each once, in the schedule's order; trains nothing (finished run folders are recorded in the
+     * The runs of this shard that {@code study} still needs (neither in the run folders nor recorded
+     * in the results), each once, in the schedule's order; trains nothing (finished run folders are recorded in the
      * results, as {@link #run} records them). The Spark module trains these elsewhere, then
      * {@link #run} reads them back.
      */
@@ -264,8 +264,9 @@ public final class Experiment {
                 new PrintStream(OutputStream.nullOutputStream()));
         Map<String, TrainConfig> needed = new LinkedHashMap<>();
         for (Scheduled run : schedule(study.cells(context), context.seeds())) {
-            if (runner.finished(run.label(), run.config()).isEmpty()) {
-                needed.putIfAbsent(TrialRunner.id(run.config()), run.config());
+            String id = TrialRunner.id(run.config());
+            if (options.shard().owns(id) && runner.finished(run.label(), run.config()).isEmpty()) {
+                needed.putIfAbsent(id, run.config());
             }
         }
         return new ArrayList<>(needed.values());

@@ -121,6 +121,34 @@ class ExperimentScheduleTest {
     }
 
     @Test
+    void thePlanOfAShardHoldsItsOwnRunsOnly(@TempDir Path root) throws Exception {
+        Study study = new TwoCells();
+        Path runs = root.resolve("runs");
+        List<String> all = ids(Experiment.plan(study, options(root, runs, Shard.ALL, false, Budget.unlimited())));
+        List<String> first = ids(Experiment.plan(study, options(root, runs, new Shard(1, 2), false, Budget.unlimited())));
+        List<String> second = ids(Experiment.plan(study, options(root, runs, new Shard(2, 2), false, Budget.unlimited())));
+        assertThat(all).hasSize(4);
+        assertThat(first).allMatch(new Shard(1, 2)::owns).doesNotContainAnyElementsOf(second);
+        assertThat(Stream.concat(first.stream(), second.stream())).containsExactlyInAnyOrderElementsOf(all);
+    }
+
+    private static List<String> ids(List<TrainConfig> configs) throws IOException {
+        List<String> ids = new ArrayList<>();
+        for (TrainConfig c : configs) {
+            ids.add(TrialRunner.id(c));
+        }
+        return ids;
+    }
+
+    @Test
+    void aBudgetTellsItsDeadlineOnTheWallClock() {
+        long before = System.currentTimeMillis();
+        long deadline = Budget.minutes(1).deadlineMillis();
+        assertThat(deadline).isBetween(before + 59_000, System.currentTimeMillis() + 60_000);
+        assertThat(Budget.unlimited().deadlineMillis()).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
     void aFreshMachineContinuesWithTheMissingRunsOnly(@TempDir Path root) throws Exception {
         Study study = new TwoCells();
         // session 1: half the runs (shard 1 of 2 stands in for a session stopped by its budget)

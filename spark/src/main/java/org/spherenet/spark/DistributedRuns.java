@@ -40,10 +40,13 @@ final class DistributedRuns {
         this.log = log;
     }
 
-    /** Trains every run {@code study} needs that is not finished yet. */
+    /**
+     * Trains every run of this shard that {@code study} needs and is not finished yet; no task starts
+     * a run after the budget's deadline (those runs are left for the next invocation).
+     */
     void trainAll(Study study, Experiment.Options options) throws IOException {
         List<String> trainedBefore = new ArrayList<>();
-        while (true) {
+        while (!options.budget().spent()) {
             if (store != null) {
                 store.download(options.runsDir());
             }
@@ -52,7 +55,7 @@ final class DistributedRuns {
             for (TrainConfig config : planned) {
                 Path dir = TrialRunner.folder(options.runsDir(), config);
                 jobs.add(new Job(JSON.writeValueAsString(config), dir.toAbsolutePath().toString(),
-                        dir.getFileName().toString()));
+                        dir.getFileName().toString(), options.budget().deadlineMillis()));
             }
             if (jobs.isEmpty() || trainedBefore.equals(jobs.stream().map(Job::name).toList())) {
                 return; // done, or no progress: the study trains what is left itself
@@ -62,8 +65,12 @@ final class DistributedRuns {
         }
     }
 
-    /** One run: its configuration (JSON), where its folder goes on the driver, and its name. */
-    record Job(String config, String localDir, String name) implements Serializable {}
+    /**
+     * One run: its configuration (JSON), where its folder goes on the driver, its name, and the
+     * wall-clock time after which its task must not start it (the budget; executors have no other
+     * clock in common with the driver).
+     */
+    record Job(String config, String localDir, String name, long deadlineMillis) implements Serializable {}
 
     private void run(String studyName, List<Job> jobs) {
         log.printf("%s: %d runs on Spark (%s)%n", studyName, jobs.size(), spark.master());
@@ -93,6 +100,9 @@ final class DistributedRuns {
 
     /** In a task: trains the run in its folder (or in a scratch folder copied to the store). */
     private static void trainOne(Job job, String storeUri, Configuration hadoop) throws IOException {
+        if (System.currentTimeMillis() >= job.deadlineMillis()) {
+            return; // the budget is spent: a later invocation trains it
+        }
         Replicas.prepareTaskThread();
         TrainConfig config = JSON.readValue(job.config(), TrainConfig.class);
         if (storeUri == null) {

@@ -156,6 +156,40 @@ class SparkCliTest {
         assertThat(trials(dir.resolve("results2"))).isEqualTo(trials(dir.resolve("local-results")));
     }
 
+    @Test
+    void aStudyOnSparkKeepsToItsShardAndItsBudget(@TempDir Path dir) throws Exception {
+        ai.djl.engine.Engine.getInstance();
+        JniUtils.setNumThreads(1);
+        String results = dir.resolve("results").toString();
+        String runs = dir.resolve("runs").toString();
+        // a spent budget: no run starts, on Spark or after it
+        Object[] none = run(true, "experiment", "learnable", "--scale", "tiny", "--spark", "local[2]",
+                "--budget-minutes", "1e-9", "--results", results, "--runs", runs);
+        assertThat(none[0]).as("%s%n%s", none[1], none[2]).isEqualTo(0);
+        assertThat((String) none[1]).doesNotContain("runs on Spark").contains("(budget spent)");
+        assertThat(records(dir.resolve("results"))).isEmpty();
+        // shard 1 of 2 on Spark trains the runs the local runner's shard 1 of 2 trains, and no others
+        Object[] half = run(true, "experiment", "learnable", "--scale", "tiny", "--spark", "local[2]",
+                "--shard", "1/2", "--results", results, "--runs", runs);
+        assertThat(half[0]).as("%s%n%s", half[1], half[2]).isEqualTo(0);
+        Object[] local = run(false, "experiment", "learnable", "--scale", "tiny", "--shard", "1/2",
+                "--results", dir.resolve("local-results").toString(), "--runs", dir.resolve("local-runs").toString());
+        assertThat(local[0]).as("%s", local[2]).isEqualTo(0);
+        assertThat(records(dir.resolve("results"))).isNotEmpty().hasSizeLessThan(4)
+                .isEqualTo(records(dir.resolve("local-results")));
+    }
+
+    /** The names of the run records a study wrote. */
+    private static List<String> records(Path results) throws IOException {
+        Path trials = results.resolve(org.spherenet.experiment.TrialStore.FOLDER);
+        if (!Files.isDirectory(trials)) {
+            return List.of();
+        }
+        try (var files = Files.list(trials)) {
+            return files.map(f -> f.getFileName().toString()).sorted().toList();
+        }
+    }
+
     /** Every trial's label, losses and accuracies, bit for bit (times excluded). */
     private static List<String> trials(Path results) throws IOException {
         JsonNode json = new ObjectMapper().readTree(results.resolve("learnable/results.json").toFile());
