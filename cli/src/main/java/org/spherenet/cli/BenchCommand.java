@@ -10,6 +10,7 @@ import org.spherenet.bench.StepBenchmark;
 import org.spherenet.train.FiniteJson;
 import org.spherenet.train.TrainConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code spherenet bench}: training-step or inference throughput on synthetic data. */
@@ -49,8 +50,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--steps", description = "Timed steps (default: ${DEFAULT-VALUE}).")
     int steps = 10;
 
-    @Option(names = "--threads", description = "Intra-op threads (default: the engine's choice).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads = new ThreadsOption();
 
     @Option(names = "--json", description = "Print one JSON object instead of the table (default: the table).")
     boolean json;
@@ -59,13 +60,7 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Shape image = InputShape.parse(input);
         StepBenchmark.Mode benchMode = parseMode(mode);
-        if (threads != null) {
-            if (threads < 1) {
-                throw new IllegalArgumentException("threads must be >= 1, got " + threads);
-            }
-            // read once when the engine starts, so it must be set before anything touches it
-            System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
-        }
+        threads.apply();
         TrainConfig config = new TrainConfig();
         config.model = model;
         config.operator = operator;

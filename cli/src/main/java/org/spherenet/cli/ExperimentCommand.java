@@ -13,6 +13,7 @@ import org.spherenet.experiment.Shard;
 import org.spherenet.experiment.Studies;
 import org.spherenet.experiment.Study;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -64,8 +65,12 @@ public class ExperimentCommand implements Callable<Integer> {
     @Option(names = "--runs", description = "Folder of the studies' training runs (default: ${DEFAULT-VALUE}).")
     Path runs = Path.of("runs", "experiments");
 
+    @Mixin
+    ThreadsOption threads = new ThreadsOption();
+
     @Override
     public Integer call() throws Exception {
+        threads.apply();
         Scale chosen = Scale.parse(scale);
         if (seeds < 0) {
             throw new IllegalArgumentException("seeds must be >= 1, got " + seeds);

@@ -17,6 +17,7 @@ import org.spherenet.train.Training;
 import org.spherenet.train.TrainingListener;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -46,6 +47,9 @@ public class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--runs", description = "Folder of runs (default: ${DEFAULT-VALUE}).")
     Path runs = Path.of("runs");
+
+    @Mixin
+    ThreadsOption threads = new ThreadsOption();
 
     @Option(names = "--model", description = "Network, see 'spherenet models' (default: ${DEFAULT-VALUE}).")
     String model = DEFAULTS.model;
@@ -149,6 +153,7 @@ public class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        threads.apply();
         if (resume != null) {
             return resume();
         }

@@ -2,6 +2,7 @@ package org.spherenet.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
@@ -28,6 +29,21 @@ class BenchCommandTest {
         }
         Object[] table = CliTest.run(concat(new String[] {"bench", "--model", "cnn9"}, TINY));
         assertThat((String) table[1]).contains("ms/step").contains("images/s").contains("GFLOP/s").contains("MiB");
+    }
+
+    @Test
+    void itRunsWithTheThreadsAskedFor() throws Exception {
+        ai.djl.engine.Engine.getInstance();
+        int before = JniUtils.getNumThreads();
+        try {
+            for (int n : new int[] {1, 2}) {
+                Object[] result = CliTest.run(concat(new String[] {"bench", "--json", "--threads", String.valueOf(n)}, TINY));
+                assertThat(result[0]).as((String) result[2]).isEqualTo(0);
+                assertThat(new ObjectMapper().readTree((String) result[1]).get("threads").asInt()).isEqualTo(n);
+            }
+        } finally {
+            JniUtils.setNumThreads(before); // the setting is the process's: leave it as the other tests found it
+        }
     }
 
     @Test

@@ -64,6 +64,9 @@ class CliTest {
         assertUserError(run("train", "--runs", dir.toString(), "--classifier", "ga-softmax:linear:0.5"),
                 "margin m must be >= 1, got 0.5");
         assertUserError(run("train", "--runs", dir.toString(), "--batch-size", "0"), "batch size must be > 0, got 0");
+        assertUserError(run("train", "--runs", dir.toString(), "--threads", "0"), "threads must be >= 1, got 0");
+        assertUserError(run("experiment", "operators", "--runs", dir.toString(), "--threads", "-1"),
+                "threads must be >= 1, got -1");
         assertUserError(run("train", "--runs", dir.toString(), "--width", "0"), "width must be > 0");
         assertUserError(run("train", "--runs", dir.toString(), "--lr", "-0.1"), "learning rate must be > 0");
         assertUserError(run("train", "--runs", dir.toString(), "--on-non-finite", "ignore"),
