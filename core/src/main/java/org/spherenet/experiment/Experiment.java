@@ -251,10 +251,10 @@ public final class Experiment {
     }
 
     /**
-     * The runs of this shard that {@code study} still needs (neither in the run folders nor recorded
-     * in the results), each once, in the schedule's order; trains nothing (finished run folders are recorded in the
-     * results, as {@link #run} records them). The Spark module trains these elsewhere, then
-     * {@link #run} reads them back.
+     * The runs of this shard that {@code study} still needs (neither in the run folders nor
+     * recorded in the results), each once, in the schedule's order; trains nothing (finished run
+     * folders are recorded in the results, as {@link #run} records them). The Spark module trains
+     * these elsewhere, then {@link #run} reads them back.
      */
     public static List<TrainConfig> plan(Study study, Options options) throws IOException {
         Report scratch = new Report(study.title(), options.resultsDir().resolve(study.name()));
