@@ -177,7 +177,8 @@ public final class Experiment {
                 .bullets(List.of(
                         "report written " + started + " (" + duration(wallSeconds) + "); training its "
                                 + runSeconds.size() + " finished runs took " + duration(trainingSeconds)
-                                + " of machine time in all, summed over the runs (each timed when it was trained;"
+                                + " in all, the sum of each run's wall-clock time (timed when it was trained, beside"
+                                + " whatever else ran then; runs trained side by side, as two shards are, overlap;"
                                 + " runs shared with other studies count in each)",
                         "machine of this report: " + describe(machine),
                         "software: " + describe(software),
