@@ -17,7 +17,7 @@ runs="$(mktemp -d)"
 trap 'rm -rf "$SPARK_HOME" "$runs"' EXIT
 common=(--iterations "$iterations" --eval-every "$iterations" --checkpoint-every "$iterations" --eval-limit 1000)
 echo "== local (no Spark), 1 thread"
-JAVA_OPTS="-Xmx3g -Dai.djl.pytorch.num_threads=1" "$root/bin/spherenet" train --runs "$runs" --name local "${common[@]}" | tail -1
+"$root/bin/spherenet" train --threads 1 --runs "$runs" --name local "${common[@]}" | tail -1
 for n in 1 2; do
   echo "== local-cluster, $n executors of 1 core, gradient averaging"
   "$root/bin/spherenet" train --spark "local-cluster[$n,1,2048]" --workers "$n" --runs "$runs" --name "grad-$n" "${common[@]}" | tail -2

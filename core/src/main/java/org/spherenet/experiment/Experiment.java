@@ -177,7 +177,8 @@ public final class Experiment {
                 .bullets(List.of(
                         "report written " + started + " (" + duration(wallSeconds) + "); training its "
                                 + runSeconds.size() + " finished runs took " + duration(trainingSeconds)
-                                + " of machine time in all, summed over the runs (each timed when it was trained;"
+                                + " in all, the sum of each run's wall-clock time (timed when it was trained, beside"
+                                + " whatever else ran then; runs trained side by side, as two shards are, overlap;"
                                 + " runs shared with other studies count in each)",
                         "machine of this report: " + describe(machine),
                         "software: " + describe(software),
@@ -251,10 +252,10 @@ public final class Experiment {
     }
 
     /**
-     * The runs of this shard that {@code study} still needs (neither in the run folders nor recorded
-     * in the results), each once, in the schedule's order; trains nothing (finished run folders are recorded in the
-     * results, as {@link #run} records them). The Spark module trains these elsewhere, then
-     * {@link #run} reads them back.
+     * The runs of this shard that {@code study} still needs (neither in the run folders nor
+     * recorded in the results), each once, in the schedule's order; trains nothing (finished run
+     * folders are recorded in the results, as {@link #run} records them). The Spark module trains
+     * these elsewhere, then {@link #run} reads them back.
      */
     public static List<TrainConfig> plan(Study study, Options options) throws IOException {
         Report scratch = new Report(study.title(), options.resultsDir().resolve(study.name()));
