@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.spherenet.nn.FusedBackward;
 
 /** The machine and software a study ran on, for the report and {@code results.json}. */
 public final class MachineInfo {
@@ -30,6 +31,7 @@ public final class MachineInfo {
         m.put("djl", Engine.getDjlVersion());
         Engine engine = Engine.getInstance();
         m.put("engine", engine.getEngineName() + " " + engine.getVersion());
+        m.put("sphereconv", FusedBackward.kernels());
         String ours = MachineInfo.class.getPackage().getImplementationVersion();
         m.put("spherenet", ours == null ? "development build" : ours);
         return m;

@@ -8,7 +8,12 @@ import ai.djl.nn.Blocks;
 import ai.djl.nn.ParallelBlock;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.pooling.Pool;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.function.Function;
+import org.spherenet.nn.FusedBackward;
 
 /**
  * Residual networks with any {@link Operator}: the authors' CIFAR SphereResNet-32 (a 3x3 root conv
@@ -84,7 +89,7 @@ public final class ResNets {
                                 .unit(filters, 1, stride, 0, false);
         return new ReleasingSequentialBlock()
                 .add(
-                        new ParallelBlock(
+                        new BranchingBlock(
                                 outputs ->
                                         new NDList(
                                                 outputs.get(0)
@@ -92,5 +97,27 @@ public final class ResNets {
                                                         .add(outputs.get(1).singletonOrThrow())),
                                 Arrays.asList(main, shortcut)))
                 .add(Activation.reluBlock());
+    }
+
+    /**
+     * The residual unit's two paths. With fused SphereConvs ({@link FusedBackward}) it cuts the
+     * graph where its input feeds both, so the backward pass walks the network below once; as a
+     * subclass rather than another block, parameter names and saved models stay as they were.
+     */
+    private static final class BranchingBlock extends ParallelBlock {
+
+        BranchingBlock(Function<List<NDList>, NDList> join, List<Block> paths) {
+            super(join, paths);
+        }
+
+        @Override
+        protected NDList forwardInternal(
+                ParameterStore parameterStore,
+                NDList inputs,
+                boolean training,
+                PairList<String, Object> params) {
+            NDList cut = new NDList(FusedBackward.cut(inputs.singletonOrThrow()));
+            return super.forwardInternal(parameterStore, cut, training, params);
+        }
     }
 }

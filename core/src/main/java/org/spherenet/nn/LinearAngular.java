@@ -10,7 +10,7 @@ final class LinearAngular implements Angular {
 
     static final LinearAngular INSTANCE = new LinearAngular();
 
-    private static final double SLOPE = 2 / Math.PI; // the authors write 0.63662
+    static final double SLOPE = 2 / Math.PI; // the authors write 0.63662
 
     private LinearAngular() {}
 

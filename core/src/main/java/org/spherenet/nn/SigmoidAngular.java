@@ -38,13 +38,23 @@ final class SigmoidAngular implements Angular {
                 z.addi((1 - margin) * Math.PI / (4 * k));
             }
             NDArray t = z.tanh();
-            return t.div(Constant.like(t, Math.tanh(Math.PI / (4 * k))));
+            return t.div(Constant.like(t, tanhQuarterPi()));
         }
     }
 
     @Override
     public double value(double theta) {
         return value(theta, k);
+    }
+
+    /** The curvature. */
+    double k() {
+        return k;
+    }
+
+    /** {@code tanh(pi / (4k))}, the divisor that makes {@code g(0) = 1}. */
+    double tanhQuarterPi() {
+        return Math.tanh(Math.PI / (4 * k));
     }
 
     static double value(double theta, double k) {

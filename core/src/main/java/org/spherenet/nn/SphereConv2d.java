@@ -8,6 +8,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.util.PairList;
@@ -91,6 +93,10 @@ public class SphereConv2d extends AbstractBlock implements SphereOperator {
      */
     public static NDArray sphereConv2d(
             NDArray input, NDArray weight, Angular angular, Shape stride, Shape padding) {
+        if (SphereKernels.fuses(angular, input)
+                && (FusedBackward.recording() != null || !JniUtils.isGradMode())) {
+            return fused(input, weight, angular, stride, padding);
+        }
         // Intermediates are closed as soon as they are used: DJL would keep them to the end of the
         // step, while autograd keeps what its backward needs and frees it layer by layer.
         NDArray cos = cosine(input, weight, stride, padding);
@@ -99,6 +105,27 @@ public class SphereConv2d extends AbstractBlock implements SphereOperator {
             cos.close();
         }
         return g;
+    }
+
+    /**
+     * The same values with the element-wise part in one native pass ({@link SphereKernels}): while
+     * a training step records ({@link FusedBackward}), the convolution output and the patch norm
+     * are kept for the backward pass; with no gradient recorded (evaluation), they are freed.
+     */
+    private static NDArray fused(
+            NDArray input, NDArray weight, Angular angular, Shape stride, Shape padding) {
+        FusedBackward recording = FusedBackward.recording();
+        NDArray x = recording == null ? input : recording.cutInput(input);
+        NDArray unitWeight = weight.div(Hypersphere.norm(weight, 1, 2, 3));
+        NDArray dots = Conv2d.conv2d(x, unitWeight, null, stride, padding).singletonOrThrow();
+        NDArray pn = patchNorm(x, weight.getShape().slice(2), stride, padding);
+        NDArray g = SphereKernels.forward(angular, dots, pn);
+        if (recording == null) {
+            dots.close();
+            pn.close();
+            return g;
+        }
+        return recording.fused(angular, dots, pn, g, x != input || JniUtils.requiresGrad((PtNDArray) x));
     }
 
     /**

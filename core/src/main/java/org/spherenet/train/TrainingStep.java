@@ -15,6 +15,7 @@ import ai.djl.util.Pair;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import org.spherenet.nn.FusedBackward;
 import org.spherenet.nn.OrthogonalityRegularizer;
 
 /**
@@ -110,7 +111,8 @@ public final class TrainingStep {
         // DJL allows one gradient collector per process at a time: runs that share a JVM (Spark
         // tasks in one executor) take turns for the forward and backward pass
         synchronized (GradientCollector.class) {
-            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector();
+                    FusedBackward fused = FusedBackward.record(images)) {
                 NDList predictions = network.forward(store, new NDList(images), true);
                 NDArray fitLoss = loss.evaluate(labels, predictions);
                 NDArray total = fitLoss;
@@ -118,6 +120,7 @@ public final class TrainingStep {
                     total = total.add(OrthogonalityRegularizer.penalty(kernelArrays(), orthogonality));
                 }
                 collector.backward(total);
+                fused.backward(); // through the SphereConvs that ran fused, outside autograd
                 fit = Scalars.value(fitLoss);
                 correct = correct(predictions.head(), labels.head());
             }

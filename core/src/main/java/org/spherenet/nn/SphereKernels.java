@@ -1,0 +1,187 @@
+package org.spherenet.nn;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.stream.IntStream;
+
+/**
+ * The element-wise part of a SphereConv, {@code g(dots / pn)} and its backward pass, each in one
+ * native pass (src/main/c/sphere_kernels.c) instead of the four to eight passes, and the full-size
+ * arrays, autograd needs for the same chain (docs/PERFORMANCE.md, issue 14). It rounds every value
+ * as the engine's operations do, so both ways give the same numbers (SphereConvFusedTest).
+ *
+ * <p>Available for float32 and float64 arrays in CPU memory, on x86-64 with AVX2, for the fixed
+ * angular functions (linear, cosine, sigmoid); everything else, and any machine where the library
+ * was not built or does not load, takes the engine's operations. {@code -Dspherenet.fused=false}
+ * (or {@code SPHERENET_FUSED=0}) turns it off, to compare.
+ */
+final class SphereKernels {
+
+    private static final int COSINE = 0;
+    private static final int LINEAR = 1;
+    private static final int SIGMOID = 2;
+
+    /** Why the kernels are not used, or null when they are. */
+    private static final String UNAVAILABLE = load();
+    private static final boolean LOADED = UNAVAILABLE == null;
+
+    private SphereKernels() {}
+
+    /** Whether the native library is here and enabled. */
+    static boolean loaded() {
+        return LOADED;
+    }
+
+    /** How SphereConv's element-wise part runs in this process, in words. */
+    static String describe() {
+        return LOADED ? "fused native kernels (Sleef)" : "engine operations (" + UNAVAILABLE + ")";
+    }
+
+    /** Whether {@code g(dots / pn)} can run fused for these arrays. */
+    static boolean fuses(Angular g, NDArray dots) {
+        DataType type = dots.getDataType();
+        return LOADED
+                && kind(g) >= 0
+                && (type == DataType.FLOAT32 || type == DataType.FLOAT64)
+                && dots.getDevice().equals(Device.cpu())
+                && dots instanceof PtNDArray;
+    }
+
+    /**
+     * {@code g(dots / pn)}, not recorded by autograd.
+     *
+     * @param dots {@code (batch, filters, outH, outW)}
+     * @param pn {@code (batch, 1, outH, outW)}
+     */
+    static NDArray forward(Angular g, NDArray dots, NDArray pn) {
+        Shape shape = dots.getShape();
+        NDArray out = dots.getManager().create(shape, dots.getDataType()); // uninitialised
+        ByteBuffer d = buffer(dots);
+        ByteBuffer p = buffer(pn);
+        ByteBuffer o = buffer(out);
+        long channels = shape.get(1);
+        long spatial = shape.size() / (shape.get(0) * channels);
+        boolean float64 = dots.getDataType() == DataType.FLOAT64;
+        bySamples(shape.get(0), (from, to) -> forward(d, p, o, from, to, channels, spatial, float64,
+                kind(g), scale(g), divisor(g)));
+        return out;
+    }
+
+    /**
+     * The gradients of {@link #forward}'s output with respect to {@code dots} and to {@code pn},
+     * given {@code grad}, the gradient with respect to the output.
+     *
+     * @return {@code {dL/d dots, dL/d pn}}, shaped as {@code dots} and {@code pn}
+     */
+    static NDArray[] backward(Angular g, NDArray grad, NDArray dots, NDArray pn) {
+        Shape shape = dots.getShape();
+        NDArray gradDots = dots.getManager().create(shape, dots.getDataType());
+        NDArray gradPn = pn.getManager().create(pn.getShape(), pn.getDataType());
+        ByteBuffer dg = buffer(grad);
+        ByteBuffer d = buffer(dots);
+        ByteBuffer p = buffer(pn);
+        ByteBuffer dd = buffer(gradDots);
+        ByteBuffer dp = buffer(gradPn);
+        long channels = shape.get(1);
+        long spatial = shape.size() / (shape.get(0) * channels);
+        boolean float64 = dots.getDataType() == DataType.FLOAT64;
+        bySamples(shape.get(0), (from, to) -> backward(dg, d, p, dd, dp, from, to, channels,
+                spatial, float64, kind(g), scale(g), divisor(g)));
+        return new NDArray[] {gradDots, gradPn};
+    }
+
+    private interface SampleRange {
+        void run(long from, long to);
+    }
+
+    /**
+     * Splits the batch into one contiguous share per intra-op thread of the engine (the caller
+     * runs one share), as the engine splits its own element-wise operations.
+     */
+    private static void bySamples(long batch, SampleRange range) {
+        int threads = (int) Math.max(1, Math.min(JniUtils.getNumThreads(), batch));
+        if (threads == 1) {
+            range.run(0, batch);
+            return;
+        }
+        IntStream.range(0, threads).parallel().forEach(t ->
+                range.run(batch * t / threads, batch * (t + 1) / threads));
+    }
+
+    private static int kind(Angular g) {
+        if (g instanceof LinearAngular) {
+            return LINEAR;
+        } else if (g instanceof CosineAngular) {
+            return COSINE;
+        } else if (g instanceof SigmoidAngular) {
+            return SIGMOID;
+        }
+        return -1; // the learnable sigmoid (its kappa needs a gradient too)
+    }
+
+    /** The factor after asin, as the angular functions write it. */
+    private static double scale(Angular g) {
+        if (g instanceof LinearAngular) {
+            return LinearAngular.SLOPE;
+        } else if (g instanceof SigmoidAngular) {
+            return 1 / (2 * ((SigmoidAngular) g).k());
+        }
+        return 1;
+    }
+
+    /** The divisor after tanh (sigmoid only). */
+    private static double divisor(Angular g) {
+        return g instanceof SigmoidAngular ? ((SigmoidAngular) g).tanhQuarterPi() : 1;
+    }
+
+    /** The array's own memory: a contiguous CPU array is not copied. */
+    private static ByteBuffer buffer(NDArray array) {
+        ByteBuffer buffer = JniUtils.getByteBuffer((PtNDArray) array, true);
+        if (!buffer.isDirect()) {
+            throw new IllegalStateException("no direct view of " + array.getShape());
+        }
+        return buffer;
+    }
+
+    /** Loads the library; returns null, or why it is not used. */
+    private static String load() {
+        if ("false".equals(System.getProperty("spherenet.fused"))
+                || "0".equals(System.getenv("SPHERENET_FUSED"))) {
+            return "turned off";
+        }
+        try (InputStream in = SphereKernels.class.getResourceAsStream("libspherenet_kernels.so")) {
+            if (in == null) {
+                return "not built: core/src/main/c/build.sh needs gcc and libsleef-dev";
+            }
+            Path file = Files.createTempFile("spherenet_kernels", ".so");
+            try {
+                Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+                System.load(file.toString());
+            } finally {
+                Files.deleteIfExists(file); // the loaded library stays mapped
+            }
+            return supported() ? null : "this processor has no AVX2";
+        } catch (IOException | UnsatisfiedLinkError e) {
+            return "not loadable: " + e.getMessage(); // e.g. Sleef missing (Debian: libsleef3)
+        }
+    }
+
+    private static native boolean supported();
+
+    private static native void forward(ByteBuffer dots, ByteBuffer pn, ByteBuffer out, long from,
+            long to, long channels, long spatial, boolean float64, int kind, double a, double b);
+
+    private static native void backward(ByteBuffer grad, ByteBuffer dots, ByteBuffer pn,
+            ByteBuffer gradDots, ByteBuffer gradPn, long from, long to, long channels, long spatial,
+            boolean float64, int kind, double a, double b);
+}
