@@ -29,8 +29,8 @@
 enum { COSINE = 0, LINEAR = 1, SIGMOID = 2 };
 
 /*
- * Sleef's vector functions over an array, AVX-512 where the processor has it, else AVX2 (the
- * same 1-ulp algorithms, so the same values); a tail shorter than a vector is padded.
+ * Sleef's vector functions over an array, AVX-512 where the processor has it, else AVX2 (Sleef's
+ * 1-ulp algorithm at either width); a tail shorter than a vector is padded.
  */
 #define VECTOR_MAP(NAME, T, LANES, TARGET, LOAD, STORE, FN)                                      \
     __attribute__((target(TARGET))) static void NAME(T *x, long n) {                            \

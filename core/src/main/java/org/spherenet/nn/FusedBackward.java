@@ -22,7 +22,7 @@ import java.util.List;
  * two, and replaces the chain's separate operations by one pass each way.
  *
  * <pre>{@code
- * try (FusedBackward fused = FusedBackward.record()) {
+ * try (FusedBackward fused = FusedBackward.record(images)) {
  *     NDArray loss = ...;             // forward
  *     collector.backward(loss);
  *     fused.backward();               // now every gradient is complete

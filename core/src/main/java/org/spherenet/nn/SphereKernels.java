@@ -64,16 +64,13 @@ final class SphereKernels {
      * @param pn {@code (batch, 1, outH, outW)}
      */
     static NDArray forward(Angular g, NDArray dots, NDArray pn) {
-        Shape shape = dots.getShape();
-        NDArray out = dots.getManager().create(shape, dots.getDataType()); // uninitialised
+        NDArray out = dots.getManager().create(dots.getShape(), dots.getDataType()); // uninitialised
         ByteBuffer d = buffer(dots);
         ByteBuffer p = buffer(pn);
         ByteBuffer o = buffer(out);
-        long channels = shape.get(1);
-        long spatial = shape.size() / (shape.get(0) * channels);
-        boolean float64 = dots.getDataType() == DataType.FLOAT64;
-        bySamples(shape.get(0), (from, to) -> forward(d, p, o, from, to, channels, spatial, float64,
-                kind(g), scale(g), divisor(g)));
+        Layout l = Layout.of(dots);
+        bySamples(l.batch(), (from, to) -> forward(d, p, o, from, to, l.channels(), l.positions(),
+                l.float64(), kind(g), scale(g), divisor(g)));
         return out;
     }
 
@@ -84,20 +81,26 @@ final class SphereKernels {
      * @return {@code {dL/d dots, dL/d pn}}, shaped as {@code dots} and {@code pn}
      */
     static NDArray[] backward(Angular g, NDArray grad, NDArray dots, NDArray pn) {
-        Shape shape = dots.getShape();
-        NDArray gradDots = dots.getManager().create(shape, dots.getDataType());
+        NDArray gradDots = dots.getManager().create(dots.getShape(), dots.getDataType());
         NDArray gradPn = pn.getManager().create(pn.getShape(), pn.getDataType());
         ByteBuffer dg = buffer(grad);
         ByteBuffer d = buffer(dots);
         ByteBuffer p = buffer(pn);
         ByteBuffer dd = buffer(gradDots);
         ByteBuffer dp = buffer(gradPn);
-        long channels = shape.get(1);
-        long spatial = shape.size() / (shape.get(0) * channels);
-        boolean float64 = dots.getDataType() == DataType.FLOAT64;
-        bySamples(shape.get(0), (from, to) -> backward(dg, d, p, dd, dp, from, to, channels,
-                spatial, float64, kind(g), scale(g), divisor(g)));
+        Layout l = Layout.of(dots);
+        bySamples(l.batch(), (from, to) -> backward(dg, d, p, dd, dp, from, to, l.channels(),
+                l.positions(), l.float64(), kind(g), scale(g), divisor(g)));
         return new NDArray[] {gradDots, gradPn};
+    }
+
+    /** How the kernels see a {@code (batch, channels, outH, outW)} array. */
+    private record Layout(long batch, long channels, long positions, boolean float64) {
+        static Layout of(NDArray dots) {
+            Shape shape = dots.getShape();
+            return new Layout(shape.get(0), shape.get(1), shape.get(2) * shape.get(3),
+                    dots.getDataType() == DataType.FLOAT64);
+        }
     }
 
     private interface SampleRange {
