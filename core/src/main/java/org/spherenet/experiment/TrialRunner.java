@@ -58,7 +58,7 @@ public final class TrialRunner {
         Path dir = folder(runsDir, config);
         if (isFinished(dir)) {
             TrialResult result = read(label, config, dir);
-            store.save(result);
+            store.save(result, null); // trained by an earlier process: what ran it is not known
             log.printf("  %-44s %6.2f%%  (earlier run, %s)%n", label, 100 * result.accuracy(), dir.getFileName());
             return Optional.of(result);
         }
@@ -75,7 +75,7 @@ public final class TrialRunner {
         long start = System.nanoTime();
         train(config, dir);
         TrialResult result = read(label, config, dir);
-        store.save(result);
+        store.save(result, MachineInfo.software());
         log.printf("  %-44s %6.2f%%  %.0f s%n", label, 100 * result.accuracy(), (System.nanoTime() - start) / 1e9);
         return result;
     }

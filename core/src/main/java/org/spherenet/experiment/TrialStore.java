@@ -92,12 +92,21 @@ public final class TrialStore {
         return Optional.of(restore(label, config, record));
     }
 
-    /** Writes the record of {@code result} unless it exists already. */
-    public void save(TrialResult result) throws IOException {
+    /**
+     * Writes the record of {@code result} unless it exists already.
+     *
+     * @param software what trained it (engine, SphereConv kernels: {@link MachineInfo#software()}),
+     *     or null when it is not known (a run an earlier process finished)
+     */
+    public void save(TrialResult result, Map<String, String> software) throws IOException {
         Path file = dir.resolve(result.run() + ".json");
         if (!Files.exists(file)) {
             Files.createDirectories(dir);
-            JsonNode record = Experiment.JSON.valueToTree(record(result));
+            Map<String, Object> fields = record(result);
+            if (software != null) {
+                fields.put("software", software);
+            }
+            JsonNode record = Experiment.JSON.valueToTree(fields);
             AtomicFiles.writeString(file, Experiment.JSON.writeValueAsString(record));
             records.putIfAbsent(TrialRunner.id(result.config()), record);
         }

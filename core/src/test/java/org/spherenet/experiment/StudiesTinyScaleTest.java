@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,6 +70,13 @@ class StudiesTinyScaleTest {
         // every run also has its record beside the studies, named by its run folder
         assertThat(Files.list(results.resolve(TrialStore.FOLDER)).count())
                 .isEqualTo(Files.list(runs).filter(Files::isDirectory).count());
+        // each says what trained it, the SphereConv kernels included
+        try (Stream<Path> records = Files.list(results.resolve(TrialStore.FOLDER))) {
+            for (Path record : records.toList()) {
+                assertThat(Experiment.JSON.readTree(record.toFile()).path("software")
+                        .path("sphereconv").asText()).as(record.toString()).isNotEmpty();
+            }
+        }
         String html = Files.readString(page);
         assertThat(html).startsWith("<!DOCTYPE html>").endsWith("</html>\n")
                 .contains("src=\"data:image/png;base64,", "<table>", "<section id=\"conditioning\">",
