@@ -116,8 +116,7 @@ public class SphereConv2d extends AbstractBlock implements SphereOperator {
             NDArray input, NDArray weight, Angular angular, Shape stride, Shape padding) {
         FusedBackward recording = FusedBackward.recording();
         NDArray x = recording == null ? input : recording.cutInput(input);
-        NDArray unitWeight = weight.div(Hypersphere.norm(weight, 1, 2, 3));
-        NDArray dots = Conv2d.conv2d(x, unitWeight, null, stride, padding).singletonOrThrow();
+        NDArray dots = unitDots(x, weight, stride, padding);
         NDArray pn = patchNorm(x, weight.getShape().slice(2), stride, padding);
         NDArray g = SphereKernels.forward(angular, dots, pn);
         if (recording == null) {
@@ -125,7 +124,9 @@ public class SphereConv2d extends AbstractBlock implements SphereOperator {
             pn.close();
             return g;
         }
-        return recording.fused(angular, dots, pn, g, x != input || JniUtils.requiresGrad((PtNDArray) x));
+        // the patch norm needs a gradient when the input does (a cut leaf, or a leaf of the caller)
+        boolean inputInGraph = x != input || JniUtils.requiresGrad((PtNDArray) x);
+        return recording.fused(angular, dots, pn, g, inputInGraph);
     }
 
     /**
@@ -133,12 +134,16 @@ public class SphereConv2d extends AbstractBlock implements SphereOperator {
      * Same shapes as {@link #sphereConv2d(NDArray, NDArray, Angular, Shape, Shape)}.
      */
     public static NDArray cosine(NDArray input, NDArray weight, Shape stride, Shape padding) {
-        // Normalise the small kernel before the convolution rather than dividing the big output.
-        NDArray unitWeight = weight.div(Hypersphere.norm(weight, 1, 2, 3));
-        try (NDArray dots =
-                Conv2d.conv2d(input, unitWeight, null, stride, padding).singletonOrThrow()) {
+        try (NDArray dots = unitDots(input, weight, stride, padding)) {
             return dots.div(patchNorm(input, weight.getShape().slice(2), stride, padding));
         }
+    }
+
+    /** The convolution with every kernel scaled to unit length: {@code <w, x> / |w|}. */
+    private static NDArray unitDots(NDArray input, NDArray weight, Shape stride, Shape padding) {
+        // Normalise the small kernel before the convolution rather than dividing the big output.
+        NDArray unitWeight = weight.div(Hypersphere.norm(weight, 1, 2, 3));
+        return Conv2d.conv2d(input, unitWeight, null, stride, padding).singletonOrThrow();
     }
 
     /**
