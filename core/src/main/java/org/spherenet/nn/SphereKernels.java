@@ -51,7 +51,7 @@ final class SphereKernels {
     static boolean fuses(Angular g, NDArray dots) {
         DataType type = dots.getDataType();
         return LOADED
-                && kind(g) >= 0
+                && Form.of(g) != null
                 && (type == DataType.FLOAT32 || type == DataType.FLOAT64)
                 && dots.getDevice().equals(Device.cpu())
                 && dots instanceof PtNDArray;
@@ -69,8 +69,9 @@ final class SphereKernels {
         ByteBuffer p = buffer(pn);
         ByteBuffer o = buffer(out);
         Layout l = Layout.of(dots);
+        Form f = Form.of(g);
         bySamples(l.batch(), (from, to) -> forward(d, p, o, from, to, l.channels(), l.positions(),
-                l.float64(), kind(g), scale(g), divisor(g)));
+                l.float64(), f.kind(), f.a(), f.b()));
         return out;
     }
 
@@ -89,8 +90,9 @@ final class SphereKernels {
         ByteBuffer dd = buffer(gradDots);
         ByteBuffer dp = buffer(gradPn);
         Layout l = Layout.of(dots);
+        Form f = Form.of(g);
         bySamples(l.batch(), (from, to) -> backward(dg, d, p, dd, dp, from, to, l.channels(),
-                l.positions(), l.float64(), kind(g), scale(g), divisor(g)));
+                l.positions(), l.float64(), f.kind(), f.a(), f.b()));
         return new NDArray[] {gradDots, gradPn};
     }
 
@@ -121,30 +123,23 @@ final class SphereKernels {
                 range.run(batch * t / threads, batch * (t + 1) / threads));
     }
 
-    private static int kind(Angular g) {
-        if (g instanceof LinearAngular) {
-            return LINEAR;
-        } else if (g instanceof CosineAngular) {
-            return COSINE;
-        } else if (g instanceof SigmoidAngular) {
-            return SIGMOID;
-        }
-        return -1; // the learnable sigmoid (its kappa needs a gradient too)
-    }
+    /**
+     * How the kernels compute g: {@code kind} (cosine, linear, sigmoid), the factor {@code a}
+     * after asin and the divisor {@code b} after tanh, as the angular functions write them.
+     */
+    private record Form(int kind, double a, double b) {
 
-    /** The factor after asin, as the angular functions write it. */
-    private static double scale(Angular g) {
-        if (g instanceof LinearAngular) {
-            return LinearAngular.SLOPE;
-        } else if (g instanceof SigmoidAngular) {
-            return 1 / (2 * ((SigmoidAngular) g).k());
+        /** The form of {@code g}, or null where the kernels have none (the learnable sigmoid). */
+        static Form of(Angular g) {
+            if (g instanceof LinearAngular) {
+                return new Form(LINEAR, LinearAngular.SLOPE, 1);
+            } else if (g instanceof CosineAngular) {
+                return new Form(COSINE, 1, 1);
+            } else if (g instanceof SigmoidAngular s) {
+                return new Form(SIGMOID, 1 / (2 * s.k()), s.tanhQuarterPi());
+            }
+            return null; // the learnable sigmoid: its kappa needs a gradient too
         }
-        return 1;
-    }
-
-    /** The divisor after tanh (sigmoid only). */
-    private static double divisor(Angular g) {
-        return g instanceof SigmoidAngular ? ((SigmoidAngular) g).tanhQuarterPi() : 1;
     }
 
     /** The array's own memory: a contiguous CPU array is not copied. */
