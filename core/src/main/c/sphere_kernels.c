@@ -69,12 +69,20 @@ static void tanh_f(float *x, long n) { avx512 ? tanh_f16(x, n) : tanh_f8(x, n); 
 static void asin_d(double *x, long n) { avx512 ? asin_d8(x, n) : asin_d4(x, n); }
 static void tanh_d(double *x, long n) { avx512 ? tanh_d8(x, n) : tanh_d4(x, n); }
 
+/* A convolution's geometry, for the patch norms: the input's channels and size, the kernel, the
+ * stride, the zero padding and the output's size. */
+typedef struct {
+    long channels, height, width, kh, kw, sh, sw, ph, pw, outH, outW;
+} Windows;
+
 /* The kernels, once per precision (sphere_kernels_body.h). BOUND is the clamp before asin
  * (Hypersphere.clampForAcos); the scalars a and b arrive as doubles and are rounded to T, as
  * libtorch rounds a 0-d operand. */
 #define T float
 #define FORWARD forward_f
 #define BACKWARD backward_f
+#define PATCH_NORM patch_norm_f
+#define PATCH_NORM_BACKWARD patch_norm_backward_f
 #define ASIN asin_f
 #define TANH tanh_f
 #define SQRT sqrtf
@@ -82,6 +90,8 @@ static void tanh_d(double *x, long n) { avx512 ? tanh_d8(x, n) : tanh_d4(x, n); 
 #undef T
 #undef FORWARD
 #undef BACKWARD
+#undef PATCH_NORM
+#undef PATCH_NORM_BACKWARD
 #undef ASIN
 #undef TANH
 #undef SQRT
@@ -89,6 +99,8 @@ static void tanh_d(double *x, long n) { avx512 ? tanh_d8(x, n) : tanh_d4(x, n); 
 #define T double
 #define FORWARD forward_d
 #define BACKWARD backward_d
+#define PATCH_NORM patch_norm_d
+#define PATCH_NORM_BACKWARD patch_norm_backward_d
 #define ASIN asin_d
 #define TANH tanh_d
 #define SQRT sqrt
@@ -96,6 +108,10 @@ static void tanh_d(double *x, long n) { avx512 ? tanh_d8(x, n) : tanh_d4(x, n); 
 
 static void *address(JNIEnv *env, jobject buffer) {
     return (*env)->GetDirectBufferAddress(env, buffer);
+}
+
+static void out_of_memory(JNIEnv *env, const char *what) {
+    (*env)->ThrowNew(env, (*env)->FindClass(env, "java/lang/OutOfMemoryError"), what);
 }
 
 JNIEXPORT jboolean JNICALL Java_org_spherenet_nn_SphereKernels_supported(JNIEnv *env, jclass cls) {
@@ -139,7 +155,54 @@ JNIEXPORT void JNICALL Java_org_spherenet_nn_SphereKernels_backward(
                           (float) b, (float) (1 - 1.2e-7));
     }
     if (!done) {
-        (*env)->ThrowNew(env, (*env)->FindClass(env, "java/lang/OutOfMemoryError"),
-                         "SphereConv backward: no memory for one sample's buffers");
+        out_of_memory(env, "SphereConv backward: no memory for one sample's buffers");
+    }
+}
+
+/* geometry = {channels, height, width, kh, kw, sh, sw, ph, pw, outH, outW} */
+static Windows windows(JNIEnv *env, jlongArray geometry) {
+    jlong g[11];
+    (*env)->GetLongArrayRegion(env, geometry, 0, 11, g);
+    Windows w = {g[0], g[1], g[2], g[3], g[4], g[5], g[6], g[7], g[8], g[9], g[10]};
+    return w;
+}
+
+JNIEXPORT void JNICALL Java_org_spherenet_nn_SphereKernels_patchNorm(
+        JNIEnv *env, jclass cls, jobject input, jobject pn, jlong from, jlong to,
+        jlongArray geometry, jboolean float64) {
+    Windows g = windows(env, geometry);
+    long slab = g.channels * g.height * g.width, outPlane = g.outH * g.outW;
+    int done;
+    if (float64) {
+        double *x = address(env, input), *p = address(env, pn);
+        done = patch_norm_d(x + from * slab, p + from * outPlane, to - from, &g, 1e-4);
+    } else {
+        float *x = address(env, input), *p = address(env, pn);
+        done = patch_norm_f(x + from * slab, p + from * outPlane, to - from, &g, (float) 1e-4);
+    }
+    if (!done) {
+        out_of_memory(env, "patch norm: no memory for one sample's buffers");
+    }
+}
+
+JNIEXPORT void JNICALL Java_org_spherenet_nn_SphereKernels_patchNormBackward(
+        JNIEnv *env, jclass cls, jobject input, jobject pn, jobject gradPn, jobject gradInput,
+        jlong from, jlong to, jlongArray geometry, jboolean float64) {
+    Windows g = windows(env, geometry);
+    long slab = g.channels * g.height * g.width, outPlane = g.outH * g.outW;
+    int done;
+    if (float64) {
+        double *x = address(env, input), *p = address(env, pn), *dp = address(env, gradPn);
+        double *dx = address(env, gradInput);
+        done = patch_norm_backward_d(x + from * slab, p + from * outPlane, dp + from * outPlane,
+                                     dx + from * slab, to - from, &g);
+    } else {
+        float *x = address(env, input), *p = address(env, pn), *dp = address(env, gradPn);
+        float *dx = address(env, gradInput);
+        done = patch_norm_backward_f(x + from * slab, p + from * outPlane, dp + from * outPlane,
+                                     dx + from * slab, to - from, &g);
+    }
+    if (!done) {
+        out_of_memory(env, "patch norm backward: no memory for one sample's buffers");
     }
 }

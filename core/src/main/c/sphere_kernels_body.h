@@ -106,3 +106,125 @@ static int BACKWARD(const T *grad, const T *dots, const T *pn, T *gradDots, T *g
     free(t);
     return 1;
 }
+
+/*
+ * The patch norm, sqrt(conv(x^2, ones(1, channels, kh, kw)) + eps) with the convolution's stride
+ * and zero padding: one norm per sample and output position. Summed as SphereConv2d.patchNorm
+ * sums it (the squares over the channels, then every window's columns, then its rows).
+ */
+/* returns 0 when out of memory */
+static int PATCH_NORM(const T *x, T *pn, long batch, const Windows *g, T eps) {
+    long plane = g->height * g->width;
+    T *energy = malloc((size_t) plane * sizeof(T));
+    T *rows = malloc((size_t) (g->height * g->outW) * sizeof(T));
+    if (energy == NULL || rows == NULL) {
+        free(energy);
+        free(rows);
+        return 0;
+    }
+    for (long n = 0; n < batch; n++) {
+        const T *xs = x + n * g->channels * plane;
+        T *p = pn + n * g->outH * g->outW;
+        for (long s = 0; s < plane; s++) {
+            energy[s] = xs[s] * xs[s];
+        }
+        for (long ch = 1; ch < g->channels; ch++) {
+            const T *xc = xs + ch * plane;
+            for (long s = 0; s < plane; s++) {
+                energy[s] += xc[s] * xc[s];
+            }
+        }
+        for (long i = 0; i < g->height; i++) {
+            for (long o = 0; o < g->outW; o++) {
+                long first = o * g->sw - g->pw;
+                long from = first < 0 ? 0 : first;
+                long to = first + g->kw < g->width ? first + g->kw : g->width;
+                T sum = 0;
+                for (long j = from; j < to; j++) {
+                    sum += energy[i * g->width + j];
+                }
+                rows[i * g->outW + o] = sum;
+            }
+        }
+        for (long o = 0; o < g->outH; o++) {
+            long first = o * g->sh - g->ph;
+            long from = first < 0 ? 0 : first;
+            long to = first + g->kh < g->height ? first + g->kh : g->height;
+            for (long w = 0; w < g->outW; w++) {
+                T sum = 0;
+                for (long i = from; i < to; i++) {
+                    sum += rows[i * g->outW + w];
+                }
+                p[o * g->outW + w] = SQRT(sum + eps);
+            }
+        }
+    }
+    free(energy);
+    free(rows);
+    return 1;
+}
+
+/*
+ * The patch norm's backward pass, as autograd takes it through SphereConv2d.patchNorm: the square
+ * root's grad / (2 * pn), spread back over the windows (rows, then columns), then the square's
+ * grad * (2 * x) on every channel. Writes dL/dx (shaped as x).
+ */
+static int PATCH_NORM_BACKWARD(const T *x, const T *pn, const T *gradPn, T *gradX, long batch,
+                               const Windows *g) {
+    long plane = g->height * g->width;
+    long outPlane = g->outH * g->outW;
+    T *t = malloc((size_t) outPlane * sizeof(T));
+    T *rows = malloc((size_t) (g->height * g->outW) * sizeof(T));
+    T *energy = malloc((size_t) plane * sizeof(T));
+    if (t == NULL || rows == NULL || energy == NULL) {
+        free(t);
+        free(rows);
+        free(energy);
+        return 0;
+    }
+    for (long n = 0; n < batch; n++) {
+        const T *p = pn + n * outPlane;
+        const T *dp = gradPn + n * outPlane;
+        for (long s = 0; s < outPlane; s++) {
+            t[s] = dp[s] / (2 * p[s]);
+        }
+        for (long s = 0; s < g->height * g->outW; s++) {
+            rows[s] = 0;
+        }
+        for (long o = 0; o < g->outH; o++) {
+            long first = o * g->sh - g->ph;
+            long from = first < 0 ? 0 : first;
+            long to = first + g->kh < g->height ? first + g->kh : g->height;
+            for (long i = from; i < to; i++) {
+                for (long w = 0; w < g->outW; w++) {
+                    rows[i * g->outW + w] += t[o * g->outW + w];
+                }
+            }
+        }
+        for (long s = 0; s < plane; s++) {
+            energy[s] = 0;
+        }
+        for (long i = 0; i < g->height; i++) {
+            for (long o = 0; o < g->outW; o++) {
+                long first = o * g->sw - g->pw;
+                long from = first < 0 ? 0 : first;
+                long to = first + g->kw < g->width ? first + g->kw : g->width;
+                T r = rows[i * g->outW + o];
+                for (long j = from; j < to; j++) {
+                    energy[i * g->width + j] += r;
+                }
+            }
+        }
+        const T *xs = x + n * g->channels * plane;
+        T *dx = gradX + n * g->channels * plane;
+        for (long ch = 0; ch < g->channels; ch++) {
+            for (long s = 0; s < plane; s++) {
+                dx[ch * plane + s] = energy[s] * (2 * xs[ch * plane + s]);
+            }
+        }
+    }
+    free(t);
+    free(rows);
+    free(energy);
+    return 1;
+}

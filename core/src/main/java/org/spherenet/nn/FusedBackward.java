@@ -5,21 +5,23 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The backward pass through SphereConvs whose element-wise part ran fused ({@link SphereKernels}),
- * outside autograd. Autograd cannot differentiate what it did not record, so while a step records
- * here each fused SphereConv cuts the graph twice: its output {@code g} is a fresh leaf, and its
- * input is detached into a leaf as well (so the convolution and the patch norm end there, and the
+ * The backward pass through SphereConvs whose patch norm and element-wise part ran fused ({@link
+ * SphereKernels}), outside autograd. Autograd cannot differentiate what it did not record, so while
+ * a step records here each fused SphereConv cuts the graph twice: its output {@code g} is a fresh
+ * leaf, and its input is detached into a leaf as well (so the convolution ends there, and the
  * network below is walked once). After {@code backward(loss)} has reached the last leaves, {@link
- * #backward()} goes through the cuts from the last to the first: the leaf's gradient, through the
- * fused backward kernel, gives the gradients of the convolution output and the patch norm, which
- * autograd takes down to the input leaf and the kernel; the input leaf's gradient then continues
- * below the cut.
+ * #backward()} goes through the cuts from the last to the first: the output leaf's gradient,
+ * through the fused backward kernel, gives the gradients of the convolution output, which autograd
+ * takes down to the input leaf and the kernel, and of the patch norm, which the patch norm's kernel
+ * adds to the input leaf's gradient; that gradient then continues below the cut.
  *
  * <p>This keeps one full-size array per SphereConv (the convolution output) where autograd kept
- * two, and replaces the chain's separate operations by one pass each way.
+ * two, and replaces the chain's and the patch norm's separate operations by one pass each way.
  *
  * <pre>{@code
  * try (FusedBackward fused = FusedBackward.record(images)) {
@@ -42,6 +44,8 @@ public final class FusedBackward implements AutoCloseable {
     }
 
     private final List<Cut> cuts = new ArrayList<>();
+    /** The handles {@link #cutInput} gave out, and the leaf behind each. */
+    private final Map<NDArray, PtNDArray> cutLeaves = new IdentityHashMap<>();
     private final List<NDArray> data;
     private final FusedBackward outer;
 
@@ -120,34 +124,64 @@ public final class FusedBackward implements AutoCloseable {
             leaf.close();
             origin.close();
         });
-        return leaf.reshape(leaf.getShape()); // a handle the network may close; the view passes
-                                              // its gradient on to the leaf
+        // a handle the network may close; the view passes its gradient on to the leaf
+        NDArray handle = leaf.reshape(leaf.getShape());
+        cutLeaves.put(handle, leaf);
+        return handle;
+    }
+
+    /** The patch norm's backward pass: {@code dL/d input} from the input and {@code dL/d pn}. */
+    interface NormBackward {
+        NDArray apply(NDArray input, NDArray gradPn);
     }
 
     /**
      * Records a fused SphereConv's output {@code g = angular(dots / pn)} as a leaf.
      *
-     * @param inputInGraph whether the convolution's input needs a gradient (then so does pn)
+     * @param input the convolution's input, as {@link #cutInput} returned it
+     * @param normBackward how the patch norm {@code pn} of {@code input} passes its gradient on
      * @return a handle of {@code g} for the network (which may close it; this class keeps its own)
      */
-    NDArray fused(Angular angular, NDArray dots, NDArray pn, NDArray g, boolean inputInGraph) {
+    NDArray fused(Angular angular, NDArray dots, NDArray pn, NDArray g, NDArray input,
+            NormBackward normBackward) {
+        PtNDArray leaf = leafOf(input);
         PtNDArray out = (PtNDArray) g;
         out.setRequiresGradient(true);
         cuts.add(() -> {
+            NDArray[] d;
             try (PtNDArray gradient = out.getGradient()) {
-                NDArray[] d = SphereKernels.backward(angular, gradient, dots, pn);
-                JniUtils.backward((PtNDArray) dots, (PtNDArray) d[0], false, false);
-                if (inputInGraph) {
-                    JniUtils.backward((PtNDArray) pn, (PtNDArray) d[1], false, false);
-                }
-                d[0].close();
-                d[1].close();
+                d = SphereKernels.backward(angular, gradient, dots, pn);
             }
+            // every array goes as soon as it has been used, so that one layer's backward pass
+            // holds few full-size arrays at a time (g and its gradient first)
             out.close();
+            // the convolution's share reaches the leaf (and the kernel) through autograd
+            JniUtils.backward((PtNDArray) dots, (PtNDArray) d[0], false, false);
+            d[0].close();
             dots.close();
+            // the patch norm's share is added to the leaf's gradient
+            if (leaf != null) {
+                try (NDArray fromNorm = normBackward.apply(leaf, d[1]);
+                        NDArray leafGradient = leaf.getGradient()) {
+                    leafGradient.addi(fromNorm);
+                }
+            }
+            d[1].close();
             pn.close();
         });
         return out.reshape(out.getShape());
+    }
+
+    /**
+     * The leaf a fused SphereConv's input gradient goes to: the cut's leaf, the input itself when
+     * it is a leaf of the caller, or null when no gradient is wanted (the network's data).
+     */
+    private PtNDArray leafOf(NDArray input) {
+        PtNDArray leaf = cutLeaves.get(input);
+        if (leaf == null && input instanceof PtNDArray in && JniUtils.requiresGrad(in)) {
+            return in;
+        }
+        return leaf;
     }
 
     /** Completes the backward pass: call it after {@code backward(loss)}. */
@@ -156,12 +190,14 @@ public final class FusedBackward implements AutoCloseable {
             cuts.get(i).backward();
         }
         cuts.clear();
+        cutLeaves.clear();
     }
 
     /** Stops recording on this thread. */
     @Override
     public void close() {
         cuts.clear();
+        cutLeaves.clear();
         RECORDING.set(outer);
     }
 }

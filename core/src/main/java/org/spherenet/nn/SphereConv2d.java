@@ -108,25 +108,26 @@ public class SphereConv2d extends AbstractBlock implements SphereOperator {
     }
 
     /**
-     * The same values with the element-wise part in one native pass ({@link SphereKernels}): while
-     * a training step records ({@link FusedBackward}), the convolution output and the patch norm
-     * are kept for the backward pass; with no gradient recorded (evaluation), they are freed.
+     * The same values with the patch norm and the element-wise part each in one native pass
+     * ({@link SphereKernels}): while a training step records ({@link FusedBackward}), the
+     * convolution output and the patch norm are kept for the backward pass; with no gradient
+     * recorded (evaluation), they are freed.
      */
     private static NDArray fused(
             NDArray input, NDArray weight, Angular angular, Shape stride, Shape padding) {
         FusedBackward recording = FusedBackward.recording();
         NDArray x = recording == null ? input : recording.cutInput(input);
+        Shape kernel = weight.getShape().slice(2);
         NDArray dots = unitDots(x, weight, stride, padding);
-        NDArray pn = patchNorm(x, weight.getShape().slice(2), stride, padding);
+        NDArray pn = SphereKernels.patchNorm(x, kernel, stride, padding);
         NDArray g = SphereKernels.forward(angular, dots, pn);
         if (recording == null) {
             dots.close();
             pn.close();
             return g;
         }
-        // the patch norm needs a gradient when the input does (a cut leaf, or a leaf of the caller)
-        boolean inputInGraph = x != input || JniUtils.requiresGrad((PtNDArray) x);
-        return recording.fused(angular, dots, pn, g, inputInGraph);
+        return recording.fused(angular, dots, pn, g, x, (in, gradPn) ->
+                SphereKernels.patchNormBackward(in, pn, gradPn, kernel, stride, padding));
     }
 
     /**

@@ -30,6 +30,8 @@ final class SphereKernels {
     private static final int COSINE = 0;
     private static final int LINEAR = 1;
     private static final int SIGMOID = 2;
+    /** Elements per thread below which a kernel runs on the calling thread alone. */
+    private static final long GRAIN = 32768;
 
     /** Why the kernels are not used, or null when they are. */
     private static final String UNAVAILABLE = load();
@@ -70,8 +72,8 @@ final class SphereKernels {
         ByteBuffer o = buffer(out);
         Layout l = Layout.of(dots);
         Form f = Form.of(g);
-        bySamples(l.batch(), (from, to) -> forward(d, p, o, from, to, l.channels(), l.positions(),
-                l.float64(), f.kind(), f.a(), f.b()));
+        bySamples(l.batch(), dots.size(), (from, to) -> forward(d, p, o, from, to, l.channels(),
+                l.positions(), l.float64(), f.kind(), f.a(), f.b()));
         return out;
     }
 
@@ -91,9 +93,56 @@ final class SphereKernels {
         ByteBuffer dp = buffer(gradPn);
         Layout l = Layout.of(dots);
         Form f = Form.of(g);
-        bySamples(l.batch(), (from, to) -> backward(dg, d, p, dd, dp, from, to, l.channels(),
-                l.positions(), l.float64(), f.kind(), f.a(), f.b()));
+        bySamples(l.batch(), dots.size(), (from, to) -> backward(dg, d, p, dd, dp, from, to,
+                l.channels(), l.positions(), l.float64(), f.kind(), f.a(), f.b()));
         return new NDArray[] {gradDots, gradPn};
+    }
+
+    /**
+     * The patch norms of a convolution's input, as {@link SphereConv2d#patchNorm} computes them,
+     * not recorded by autograd.
+     *
+     * @param input {@code (batch, inChannels, height, width)}, a CPU array of float32 or float64
+     * @return {@code (batch, 1, outH, outW)}
+     */
+    static NDArray patchNorm(NDArray input, Shape kernel, Shape stride, Shape padding) {
+        long[] g = geometry(input, kernel, stride, padding);
+        NDArray pn = input.getManager().create(
+                new Shape(input.getShape().get(0), 1, g[9], g[10]), input.getDataType());
+        ByteBuffer x = buffer(input);
+        ByteBuffer p = buffer(pn);
+        boolean float64 = input.getDataType() == DataType.FLOAT64;
+        bySamples(input.getShape().get(0), input.size(),
+                (from, to) -> patchNorm(x, p, from, to, g, float64));
+        return pn;
+    }
+
+    /**
+     * The gradient of {@link #patchNorm}'s output with respect to its input, given {@code gradPn},
+     * the gradient with respect to the norms.
+     *
+     * @return {@code dL/d input}, shaped as {@code input}
+     */
+    static NDArray patchNormBackward(NDArray input, NDArray pn, NDArray gradPn, Shape kernel,
+            Shape stride, Shape padding) {
+        long[] g = geometry(input, kernel, stride, padding);
+        NDArray gradInput = input.getManager().create(input.getShape(), input.getDataType());
+        ByteBuffer x = buffer(input);
+        ByteBuffer p = buffer(pn);
+        ByteBuffer dp = buffer(gradPn);
+        ByteBuffer dx = buffer(gradInput);
+        boolean float64 = input.getDataType() == DataType.FLOAT64;
+        bySamples(input.getShape().get(0), input.size(),
+                (from, to) -> patchNormBackward(x, p, dp, dx, from, to, g, float64));
+        return gradInput;
+    }
+
+    /** As the kernels read it: channels, height, width, kh, kw, sh, sw, ph, pw, outH, outW. */
+    private static long[] geometry(NDArray input, Shape kernel, Shape stride, Shape padding) {
+        Shape in = input.getShape();
+        Shape out = SphereConv2d.outputShape(in, 1, kernel, stride, padding);
+        return new long[] {in.get(1), in.get(2), in.get(3), kernel.get(0), kernel.get(1),
+            stride.get(0), stride.get(1), padding.get(0), padding.get(1), out.get(2), out.get(3)};
     }
 
     /** How the kernels see a {@code (batch, channels, outH, outW)} array. */
@@ -111,10 +160,15 @@ final class SphereKernels {
 
     /**
      * Splits the batch into one contiguous share per intra-op thread of the engine (the caller
-     * runs one share), as the engine splits its own element-wise operations.
+     * runs one share), as the engine splits its own element-wise operations: only where each
+     * thread gets at least {@link #GRAIN} elements, since handing a small array to another
+     * thread costs more than it saves (the engine's own grain, at::internal::GRAIN_SIZE).
+     *
+     * @param elements the elements of the largest array the kernel goes through
      */
-    private static void bySamples(long batch, SampleRange range) {
-        int threads = (int) Math.max(1, Math.min(JniUtils.getNumThreads(), batch));
+    private static void bySamples(long batch, long elements, SampleRange range) {
+        long byWork = Math.max(1, elements / GRAIN);
+        int threads = (int) Math.min(Math.min(JniUtils.getNumThreads(), batch), byWork);
         if (threads == 1) {
             range.run(0, batch);
             return;
@@ -178,6 +232,13 @@ final class SphereKernels {
 
     private static native void forward(ByteBuffer dots, ByteBuffer pn, ByteBuffer out, long from,
             long to, long channels, long spatial, boolean float64, int kind, double a, double b);
+
+    private static native void patchNorm(ByteBuffer input, ByteBuffer pn, long from, long to,
+            long[] geometry, boolean float64);
+
+    private static native void patchNormBackward(ByteBuffer input, ByteBuffer pn,
+            ByteBuffer gradPn, ByteBuffer gradInput, long from, long to, long[] geometry,
+            boolean float64);
 
     private static native void backward(ByteBuffer grad, ByteBuffer dots, ByteBuffer pn,
             ByteBuffer gradDots, ByteBuffer gradPn, long from, long to, long channels, long spatial,

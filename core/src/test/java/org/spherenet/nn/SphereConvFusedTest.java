@@ -29,7 +29,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * from Sleef here and from MKL in libtorch, both within about one ulp, and the channels are summed
  * in another order), and in float32 the fused values are as close to float64 as autograd's. Cases:
  * each fixed angular function, two stacked layers whose input comes from below (so the input cut
- * is crossed), an image input (no cut), an input shared by two layers, cosines at the clamp.
+ * is crossed), an image input (no cut), an input shared by two layers, cosines at the clamp; and
+ * the patch norm's own kernel for kernels, strides and paddings as WindowSumTest's.
  */
 class SphereConvFusedTest {
 
@@ -91,6 +92,58 @@ class SphereConvFusedTest {
             if (type == DataType.FLOAT32) {
                 assertAsAccurate(net, new NDArray[] {x0}, new NDArray[] {w1, w2}, random);
             }
+        }
+    }
+
+    static Stream<Arguments> windows() {
+        int[][] kernels = {{1, 1}, {3, 3}, {5, 3}, {2, 4}};
+        int[][] strides = {{1, 1}, {2, 2}, {2, 1}};
+        int[][] paddings = {{0, 0}, {1, 1}, {2, 1}, {3, 3}}; // up to more than half the kernel
+        List<Arguments> cases = new ArrayList<>();
+        for (int[] k : kernels) {
+            for (int[] s : strides) {
+                for (int[] p : paddings) {
+                    for (DataType type : new DataType[] {DataType.FLOAT32, DataType.FLOAT64}) {
+                        cases.add(Arguments.of(new Shape(k[0], k[1]), new Shape(s[0], s[1]),
+                                new Shape(p[0], p[1]), type));
+                    }
+                }
+            }
+        }
+        return cases.stream();
+    }
+
+    /** The patch norm's kernel, forward and backward, against SphereConv2d.patchNorm. */
+    @ParameterizedTest(name = "kernel {0} stride {1} padding {2} {3}")
+    @MethodSource("windows")
+    void patchNormMatchesAutograd(Shape kernel, Shape stride, Shape padding, DataType type) {
+        assumeLoaded();
+        Random random = new Random(kernel.get(0) * 31 + stride.get(1) * 7 + padding.get(0));
+        try (NDManager m = manager.newSubManager()) {
+            // 3 samples of 5 channels, 7x6: odd sizes, and more than one thread's share
+            NDArray x = gaussian(m, random, new Shape(3, 5, 7, 6), type);
+            NDArray upstream;
+            double[] expected;
+            double[] expectedGradient;
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDArray leaf = x.duplicate();
+                leaf.setRequiresGradient(true);
+                NDArray pn = SphereConv2d.patchNorm(leaf, kernel, stride, padding);
+                upstream = gaussian(m, random, pn.getShape(), type);
+                collector.backward(pn.mul(upstream).sum());
+                expected = values(pn);
+                expectedGradient = values(leaf.getGradient());
+            }
+            NDArray pn = SphereKernels.patchNorm(x, kernel, stride, padding);
+            NDArray gradient = SphereKernels.patchNormBackward(x, pn, upstream, kernel, stride,
+                    padding);
+            double tolerance = type == DataType.FLOAT32 ? 2e-6 : 4e-15;
+            assertThat(pn.getShape()).isEqualTo(
+                    SphereConv2d.outputShape(x.getShape(), 1, kernel, stride, padding));
+            assertThat(maxDifference(values(pn), expected)).as("norms")
+                    .isLessThanOrEqualTo(tolerance * maxAbs(expected));
+            assertThat(maxDifference(values(gradient), expectedGradient)).as("gradient")
+                    .isLessThanOrEqualTo(tolerance * maxAbs(expectedGradient));
         }
     }
 
