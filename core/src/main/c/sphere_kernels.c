@@ -81,6 +81,7 @@ typedef struct {
 #define T float
 #define FORWARD forward_f
 #define BACKWARD backward_f
+#define BACKWARD_SAMPLE backward_sample_f
 #define PATCH_NORM patch_norm_f
 #define PATCH_NORM_BACKWARD patch_norm_backward_f
 #define ASIN asin_f
@@ -90,6 +91,7 @@ typedef struct {
 #undef T
 #undef FORWARD
 #undef BACKWARD
+#undef BACKWARD_SAMPLE
 #undef PATCH_NORM
 #undef PATCH_NORM_BACKWARD
 #undef ASIN
@@ -99,6 +101,7 @@ typedef struct {
 #define T double
 #define FORWARD forward_d
 #define BACKWARD backward_d
+#define BACKWARD_SAMPLE backward_sample_d
 #define PATCH_NORM patch_norm_d
 #define PATCH_NORM_BACKWARD patch_norm_backward_d
 #define ASIN asin_d

@@ -37,72 +37,77 @@ static void FORWARD(const T *dots, const T *pn, T *out, long batch, long channel
     }
 }
 
+/*
+ * One sample's backward pass after tanh: dL/dc from dL/dg (t: tanh's output, for the sigmoid),
+ * then the division's backward, grad / pn into d and -grad * ((dots / pn) / pn) summed over the
+ * channels in order into acc. Inlined once per kind, so that each loop is vectorised for its own
+ * function (a kind tested inside the loop made gcc read t even where there is none).
+ */
+static inline __attribute__((always_inline)) void BACKWARD_SAMPLE(
+        const T *restrict dg, const T *restrict x, const T *restrict p, const T *restrict t,
+        T *restrict d, T *restrict acc, long channels, long spatial, int kind, T a, T b,
+        T bound) {
+    for (long s = 0; s < spatial; s++) {
+        acc[s] = 0;
+    }
+    for (long ch = 0; ch < channels; ch++) {
+        for (long s = 0; s < spatial; s++) {
+            long i = ch * spatial + s;
+            T c = x[i] / p[s];
+            T di = dg[i];
+            if (kind == SIGMOID) {
+                di = (di / b) * (1 - t[i] * t[i]);
+            }
+            if (kind != COSINE) {
+                /* asin's backward grad * (1 - c*c).rsqrt(); the clamp passes the gradient only
+                   inside its bounds (NaN: nowhere) */
+                T below = c > bound ? bound : c;
+                T clamped = below < -bound ? -bound : below;
+                T r = 1 / SQRT(-clamped * clamped + 1);
+                T v = (di * a) * r;
+                di = clamped == c ? v : 0;
+            }
+            d[i] = di / p[s];
+            acc[s] += -di * (c / p[s]);
+        }
+    }
+}
+
 /* returns 0 when out of memory */
 static int BACKWARD(const T *grad, const T *dots, const T *pn, T *gradDots, T *gradPn,
                     long batch, long channels, long spatial, int kind, T a, T b, T bound) {
     long slab = channels * spatial;
-    T *c = malloc((size_t) slab * sizeof(T));
     T *t = kind == SIGMOID ? malloc((size_t) slab * sizeof(T)) : NULL;
-    if (c == NULL || (kind == SIGMOID && t == NULL)) {
-        free(c);
-        free(t);
+    if (kind == SIGMOID && t == NULL) {
         return 0;
     }
     for (long n = 0; n < batch; n++) {
         const T *p = pn + n * spatial;
         const T *x = dots + n * slab;
         const T *dg = grad + n * slab;
-        T *d = gradDots + n * slab; /* dL/dc first, then dL/d dots in place */
+        T *d = gradDots + n * slab;
         T *acc = gradPn + n * spatial;
-        for (long ch = 0; ch < channels; ch++) {
-            for (long s = 0; s < spatial; s++) {
-                c[ch * spatial + s] = x[ch * spatial + s] / p[s];
-            }
-        }
-        for (long i = 0; i < slab; i++) {
-            d[i] = dg[i];
-        }
-        if (kind == SIGMOID) {
+        if (kind == COSINE) {
+            BACKWARD_SAMPLE(dg, x, p, NULL, d, acc, channels, spatial, COSINE, a, b, bound);
+        } else if (kind == LINEAR) {
+            BACKWARD_SAMPLE(dg, x, p, NULL, d, acc, channels, spatial, LINEAR, a, b, bound);
+        } else {
             /* tanh's output, recomputed: its backward is grad * (1 - t*t) */
-            for (long i = 0; i < slab; i++) {
-                T below = c[i] > bound ? bound : c[i];
-                t[i] = below < -bound ? -bound : below;
+            for (long ch = 0; ch < channels; ch++) {
+                for (long s = 0; s < spatial; s++) {
+                    T c = x[ch * spatial + s] / p[s];
+                    T below = c > bound ? bound : c;
+                    t[ch * spatial + s] = below < -bound ? -bound : below;
+                }
             }
             ASIN(t, slab);
             for (long i = 0; i < slab; i++) {
                 t[i] = t[i] * a;
             }
             TANH(t, slab);
-            for (long i = 0; i < slab; i++) {
-                d[i] = (d[i] / b) * (1 - t[i] * t[i]);
-            }
-        }
-        if (kind != COSINE) {
-            /* asin's backward grad * (1 - c*c).rsqrt(); the clamp passes the gradient only
-               inside its bounds (NaN: nowhere) */
-            for (long i = 0; i < slab; i++) {
-                T below = c[i] > bound ? bound : c[i];
-                T clamped = below < -bound ? -bound : below;
-                T r = 1 / SQRT(-clamped * clamped + 1);
-                T v = (d[i] * a) * r;
-                d[i] = clamped == c[i] ? v : 0;
-            }
-        }
-        /* the division's backward: grad / pn, and -grad * ((dots / pn) / pn) summed over the
-           channels in order */
-        for (long s = 0; s < spatial; s++) {
-            acc[s] = 0;
-        }
-        for (long ch = 0; ch < channels; ch++) {
-            for (long s = 0; s < spatial; s++) {
-                long i = ch * spatial + s;
-                T di = d[i];
-                d[i] = di / p[s];
-                acc[s] += -di * (c[i] / p[s]);
-            }
+            BACKWARD_SAMPLE(dg, x, p, t, d, acc, channels, spatial, SIGMOID, a, b, bound);
         }
     }
-    free(c);
     free(t);
     return 1;
 }
