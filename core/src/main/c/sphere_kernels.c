@@ -82,6 +82,8 @@ typedef struct {
 #define FORWARD forward_f
 #define BACKWARD backward_f
 #define BACKWARD_SAMPLE backward_sample_f
+#define UNIT_KERNEL unit_kernel_f
+#define UNIT_KERNEL_BACKWARD unit_kernel_backward_f
 #define PATCH_NORM patch_norm_f
 #define PATCH_NORM_BACKWARD patch_norm_backward_f
 #define ASIN asin_f
@@ -92,6 +94,8 @@ typedef struct {
 #undef FORWARD
 #undef BACKWARD
 #undef BACKWARD_SAMPLE
+#undef UNIT_KERNEL
+#undef UNIT_KERNEL_BACKWARD
 #undef PATCH_NORM
 #undef PATCH_NORM_BACKWARD
 #undef ASIN
@@ -102,6 +106,8 @@ typedef struct {
 #define FORWARD forward_d
 #define BACKWARD backward_d
 #define BACKWARD_SAMPLE backward_sample_d
+#define UNIT_KERNEL unit_kernel_d
+#define UNIT_KERNEL_BACKWARD unit_kernel_backward_d
 #define PATCH_NORM patch_norm_d
 #define PATCH_NORM_BACKWARD patch_norm_backward_d
 #define ASIN asin_d
@@ -207,5 +213,29 @@ JNIEXPORT void JNICALL Java_org_spherenet_nn_SphereKernels_patchNormBackward(
     }
     if (!done) {
         out_of_memory(env, "patch norm backward: no memory for one sample's buffers");
+    }
+}
+
+JNIEXPORT void JNICALL Java_org_spherenet_nn_SphereKernels_unitKernels(
+        JNIEnv *env, jclass cls, jobject weight, jobject unit, jobject norms, jlong filters,
+        jlong size, jboolean float64) {
+    if (float64) {
+        unit_kernel_d(address(env, weight), address(env, unit), address(env, norms), filters,
+                      size, 1e-4);
+    } else {
+        unit_kernel_f(address(env, weight), address(env, unit), address(env, norms), filters,
+                      size, (float) 1e-4);
+    }
+}
+
+JNIEXPORT void JNICALL Java_org_spherenet_nn_SphereKernels_unitKernelsBackward(
+        JNIEnv *env, jclass cls, jobject weight, jobject norms, jobject gradUnit,
+        jobject gradWeight, jlong filters, jlong size, jboolean float64) {
+    if (float64) {
+        unit_kernel_backward_d(address(env, weight), address(env, norms), address(env, gradUnit),
+                               address(env, gradWeight), filters, size);
+    } else {
+        unit_kernel_backward_f(address(env, weight), address(env, norms), address(env, gradUnit),
+                               address(env, gradWeight), filters, size);
     }
 }

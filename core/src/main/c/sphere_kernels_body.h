@@ -233,3 +233,42 @@ static int PATCH_NORM_BACKWARD(const T *x, const T *pn, const T *gradPn, T *grad
     free(energy);
     return 1;
 }
+
+/*
+ * The kernels scaled to unit length, u = w / n with n = sqrt(sum(w^2) + eps) per filter, as
+ * SphereConv2d's unitDots computes them (Hypersphere.norm), and the backward pass as autograd takes
+ * it through that expression: the quotient's share grad / n, and the norm's, the divisor's
+ * -grad * ((w / n) / n) summed over the filter, through the square root (/ (2 n)) and the squares
+ * (* 2 w). The filters are small (at most a few thousand values): no threads.
+ */
+static void UNIT_KERNEL(const T *w, T *u, T *norms, long filters, long size, T eps) {
+    for (long f = 0; f < filters; f++) {
+        const T *wf = w + f * size;
+        T sum = 0;
+        for (long k = 0; k < size; k++) {
+            sum += wf[k] * wf[k];
+        }
+        T n = SQRT(sum + eps);
+        norms[f] = n;
+        for (long k = 0; k < size; k++) {
+            u[f * size + k] = wf[k] / n;
+        }
+    }
+}
+
+static void UNIT_KERNEL_BACKWARD(const T *w, const T *norms, const T *gradU, T *gradW,
+                                 long filters, long size) {
+    for (long f = 0; f < filters; f++) {
+        const T *wf = w + f * size;
+        const T *du = gradU + f * size;
+        T n = norms[f];
+        T gradNorm = 0;
+        for (long k = 0; k < size; k++) {
+            gradNorm += -du[k] * ((wf[k] / n) / n);
+        }
+        T gradEnergy = gradNorm / (2 * n);
+        for (long k = 0; k < size; k++) {
+            gradW[f * size + k] = du[k] / n + gradEnergy * (2 * wf[k]);
+        }
+    }
+}

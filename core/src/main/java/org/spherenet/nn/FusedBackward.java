@@ -130,6 +130,35 @@ public final class FusedBackward implements AutoCloseable {
         return handle;
     }
 
+    /**
+     * Scales every kernel of {@code weight} to unit length outside autograd ({@link
+     * SphereKernels#unitKernels}) and returns the result as a leaf; once the convolution's
+     * backward pass has filled the leaf's gradient, the kernel's own backward pass turns it into
+     * {@code weight}'s, which autograd takes on (to the parameter, or through whatever computed
+     * {@code weight}).
+     */
+    NDArray unitKernels(NDArray weight) {
+        NDArray[] scaled = SphereKernels.unitKernels(weight);
+        PtNDArray unit = (PtNDArray) scaled[0];
+        NDArray norms = scaled[1];
+        unit.setRequiresGradient(true);
+        cuts.add(() -> {
+            try (PtNDArray gradient = unit.getGradient();
+                    NDArray gradWeight = SphereKernels.unitKernelsBackward(weight, norms,
+                            gradient)) {
+                JniUtils.backward((PtNDArray) weight, (PtNDArray) gradWeight, false, false);
+            } catch (EngineException e) {
+                // a weight outside the graph (frozen): nothing to pass on
+                if (!String.valueOf(e.getMessage()).contains("does not require grad")) {
+                    throw e;
+                }
+            }
+            unit.close();
+            norms.close();
+        });
+        return unit;
+    }
+
     /** The patch norm's backward pass: {@code dL/d input} from the input and {@code dL/d pn}. */
     interface NormBackward {
         NDArray apply(NDArray input, NDArray gradPn);

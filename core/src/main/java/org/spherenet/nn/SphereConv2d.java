@@ -118,7 +118,15 @@ public class SphereConv2d extends AbstractBlock implements SphereOperator {
         FusedBackward recording = FusedBackward.recording();
         NDArray x = recording == null ? input : recording.cutInput(input);
         Shape kernel = weight.getShape().slice(2);
-        NDArray dots = unitDots(x, weight, stride, padding);
+        NDArray dots;
+        if (recording == null) {
+            NDArray[] unit = SphereKernels.unitKernels(weight);
+            dots = convolve(x, unit[0], stride, padding);
+            unit[0].close();
+            unit[1].close();
+        } else {
+            dots = convolve(x, recording.unitKernels(weight), stride, padding);
+        }
         NDArray pn = SphereKernels.patchNorm(x, kernel, stride, padding);
         NDArray g = SphereKernels.forward(angular, dots, pn);
         if (recording == null) {
@@ -143,8 +151,11 @@ public class SphereConv2d extends AbstractBlock implements SphereOperator {
     /** The convolution with every kernel scaled to unit length: {@code <w, x> / |w|}. */
     private static NDArray unitDots(NDArray input, NDArray weight, Shape stride, Shape padding) {
         // Normalise the small kernel before the convolution rather than dividing the big output.
-        NDArray unitWeight = weight.div(Hypersphere.norm(weight, 1, 2, 3));
-        return Conv2d.conv2d(input, unitWeight, null, stride, padding).singletonOrThrow();
+        return convolve(input, weight.div(Hypersphere.norm(weight, 1, 2, 3)), stride, padding);
+    }
+
+    private static NDArray convolve(NDArray input, NDArray kernels, Shape stride, Shape padding) {
+        return Conv2d.conv2d(input, kernels, null, stride, padding).singletonOrThrow();
     }
 
     /**

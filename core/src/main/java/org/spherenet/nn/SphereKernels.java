@@ -137,6 +137,34 @@ final class SphereKernels {
         return gradInput;
     }
 
+    /**
+     * Every kernel scaled to unit length, {@code w / sqrt(sum(w^2) + 1e-4)} per filter, as {@link
+     * SphereConv2d} computes it through {@link Hypersphere#norm}, not recorded by autograd.
+     *
+     * @param weight {@code (filters, inChannels, kh, kw)}, a CPU array of float32 or float64
+     * @return {@code {unit kernels (shaped as weight), norms (filters)}}
+     */
+    static NDArray[] unitKernels(NDArray weight) {
+        long filters = weight.getShape().get(0);
+        NDArray unit = weight.getManager().create(weight.getShape(), weight.getDataType());
+        NDArray norms = weight.getManager().create(new Shape(filters), weight.getDataType());
+        unitKernels(buffer(weight), buffer(unit), buffer(norms), filters, weight.size() / filters,
+                weight.getDataType() == DataType.FLOAT64);
+        return new NDArray[] {unit, norms};
+    }
+
+    /**
+     * The gradient of {@link #unitKernels}' unit kernels with respect to {@code weight}, given
+     * {@code gradUnit}, the gradient with respect to the unit kernels.
+     */
+    static NDArray unitKernelsBackward(NDArray weight, NDArray norms, NDArray gradUnit) {
+        long filters = weight.getShape().get(0);
+        NDArray gradWeight = weight.getManager().create(weight.getShape(), weight.getDataType());
+        unitKernelsBackward(buffer(weight), buffer(norms), buffer(gradUnit), buffer(gradWeight),
+                filters, weight.size() / filters, weight.getDataType() == DataType.FLOAT64);
+        return gradWeight;
+    }
+
     /** As the kernels read it: channels, height, width, kh, kw, sh, sw, ph, pw, outH, outW. */
     private static long[] geometry(NDArray input, Shape kernel, Shape stride, Shape padding) {
         Shape in = input.getShape();
@@ -232,6 +260,12 @@ final class SphereKernels {
 
     private static native void forward(ByteBuffer dots, ByteBuffer pn, ByteBuffer out, long from,
             long to, long channels, long spatial, boolean float64, int kind, double a, double b);
+
+    private static native void unitKernels(ByteBuffer weight, ByteBuffer unit, ByteBuffer norms,
+            long filters, long size, boolean float64);
+
+    private static native void unitKernelsBackward(ByteBuffer weight, ByteBuffer norms,
+            ByteBuffer gradUnit, ByteBuffer gradWeight, long filters, long size, boolean float64);
 
     private static native void patchNorm(ByteBuffer input, ByteBuffer pn, long from, long to,
             long[] geometry, boolean float64);

@@ -29,8 +29,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * from Sleef here and from MKL in libtorch, both within about one ulp, and the channels are summed
  * in another order), and in float32 the fused values are as close to float64 as autograd's. Cases:
  * each fixed angular function, two stacked layers whose input comes from below (so the input cut
- * is crossed), an image input (no cut), an input shared by two layers, cosines at the clamp; and
- * the patch norm's own kernel for kernels, strides and paddings as WindowSumTest's.
+ * is crossed), an image input (no cut), an input shared by two layers, cosines at the clamp, a
+ * frozen kernel; and the kernels of the patch norm (for kernels, strides and paddings as
+ * WindowSumTest's) and of the unit kernels on their own.
  */
 class SphereConvFusedTest {
 
@@ -144,6 +145,70 @@ class SphereConvFusedTest {
                     .isLessThanOrEqualTo(tolerance * maxAbs(expected));
             assertThat(maxDifference(values(gradient), expectedGradient)).as("gradient")
                     .isLessThanOrEqualTo(tolerance * maxAbs(expectedGradient));
+        }
+    }
+
+    static Stream<Arguments> kernelShapes() {
+        List<Arguments> cases = new ArrayList<>();
+        for (Shape shape : new Shape[] {new Shape(6, 4, 3, 3), new Shape(1, 1, 1, 1),
+            new Shape(5, 3, 5, 3), new Shape(3, 16, 1, 1)}) {
+            for (DataType type : new DataType[] {DataType.FLOAT32, DataType.FLOAT64}) {
+                cases.add(Arguments.of(shape, type));
+            }
+        }
+        return cases.stream();
+    }
+
+    /**
+     * The unit kernels' own kernel, forward and backward, against {@code w / Hypersphere.norm(w)}
+     * through autograd; the first filter is all zeros (its norm is sqrt(1e-4)).
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("kernelShapes")
+    void unitKernelsMatchAutograd(Shape shape, DataType type) {
+        assumeLoaded();
+        Random random = new Random(shape.size());
+        try (NDManager m = manager.newSubManager()) {
+            double[] v = new double[(int) shape.size()];
+            for (int i = (int) (shape.size() / shape.get(0)); i < v.length; i++) {
+                v[i] = random.nextGaussian();
+            }
+            NDArray w = m.create(v, shape).toType(type, false);
+            NDArray upstream = gaussian(m, random, shape, type);
+            double[] expected;
+            double[] expectedGradient;
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDArray leaf = w.duplicate();
+                leaf.setRequiresGradient(true);
+                NDArray unit = leaf.div(Hypersphere.norm(leaf, 1, 2, 3));
+                collector.backward(unit.mul(upstream).sum());
+                expected = values(unit);
+                expectedGradient = values(leaf.getGradient());
+            }
+            NDArray[] unit = SphereKernels.unitKernels(w);
+            NDArray gradient = SphereKernels.unitKernelsBackward(w, unit[1], upstream);
+            double tolerance = type == DataType.FLOAT32 ? 2e-6 : 4e-15;
+            assertThat(maxDifference(values(unit[0]), expected)).as("unit kernels")
+                    .isLessThanOrEqualTo(tolerance * maxAbs(expected));
+            assertThat(maxDifference(values(gradient), expectedGradient)).as("gradient")
+                    .isLessThanOrEqualTo(tolerance * maxAbs(expectedGradient));
+        }
+    }
+
+    @Test
+    void aFrozenKernelGetsNoGradientAndStopsNothing() {
+        assumeLoaded();
+        Random random = new Random(3);
+        try (NDManager m = manager.newSubManager()) {
+            NDArray x0 = gaussian(m, random, new Shape(2, 3, 6, 6), DataType.FLOAT64);
+            NDArray frozen = gaussian(m, random, new Shape(4, 3, 3, 3), DataType.FLOAT64);
+            NDArray w = gaussian(m, random, new Shape(4, 4, 3, 3), DataType.FLOAT64);
+            Shape one = new Shape(1, 1);
+            // the first layer's kernel needs no gradient; the input below it and w do
+            Network net = (x, k) -> SphereConv2d.sphereConv2d(
+                    SphereConv2d.sphereConv2d(x[0].tanh(), frozen, Angular.linear(), one, one),
+                    k[0], Angular.linear(), one, one);
+            assertSame(net, new NDArray[] {x0}, new NDArray[] {w}, random);
         }
     }
 
