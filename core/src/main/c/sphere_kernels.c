@@ -16,6 +16,10 @@
  * channels in another order. SphereConvFusedTest holds both ways to each other and to float64.
  * Compile without -ffast-math and without contraction: nothing here may be reassociated or fused.
  *
+ * Beside it, the other two parts of a SphereConv that are not its convolution, forward and
+ * backward: the patch norms sqrt(conv(x^2, ones) + eps) of its input, and its kernels scaled to
+ * unit length, w / sqrt(sum(w^2) + eps) (sphere_kernels_body.h says how each is summed).
+ *
  * Arrays are contiguous: (batch, channels, spatial), pn (batch, spatial); float32 or float64.
  * Each call works on the samples [from, to), so callers may split a batch across threads.
  */

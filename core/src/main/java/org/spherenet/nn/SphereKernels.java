@@ -15,10 +15,12 @@ import java.nio.file.StandardCopyOption;
 import java.util.stream.IntStream;
 
 /**
- * The element-wise part of a SphereConv, {@code g(dots / pn)} and its backward pass, each in one
- * native pass (src/main/c/sphere_kernels.c) instead of the four to eight passes, and the full-size
- * arrays, autograd needs for the same chain (docs/PERFORMANCE.md, issue 14). It rounds every value
- * as the engine's operations do, so both ways give the same numbers (SphereConvFusedTest).
+ * Everything of a SphereConv but its convolution, each part and its backward pass in one native
+ * pass (src/main/c/sphere_kernels.c) instead of the many small operations, and the arrays,
+ * autograd needs for it (docs/PERFORMANCE.md, issue 14): the element-wise part {@code g(dots /
+ * pn)}, the patch norms {@code pn} and the unit kernels {@code w / |w|}. Each rounds every value
+ * as the engine's operations do, up to the order of its sums and the last bit of asin and tanh,
+ * so both ways give the same numbers to a few ulps (SphereConvFusedTest).
  *
  * <p>Available for float32 and float64 arrays in CPU memory, on x86-64 with AVX2, for the fixed
  * angular functions (linear, cosine, sigmoid); everything else, and any machine where the library
