@@ -12,7 +12,7 @@ accuracies over several seeds with the Java runs' (`spherenet train --seed S`).
     /usr/bin/python3 bench/reference/train_reference.py --set model=cnn9 --set iterations=300
     /usr/bin/python3 bench/reference/train_reference.py --device cuda --set dataType=float32
 
-Not run by the tests (a full run is the main job's 5,600 iterations); docs/FIDELITY.md.
+Not run by the tests (a full run is the studies' standard length, 5,600 iterations); docs/FIDELITY.md.
 """
 import argparse
 import json

@@ -22,12 +22,16 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.spherenet.nn.Angular;
+import org.spherenet.nn.FusedBackward;
 import org.spherenet.nn.SphereConv2d;
 
 /**
  * One 3x3 convolution layer, forward and forward + backward, for each operator: what a SphereConv
- * costs over the plain convolution it is built on, without the rest of a network around it. The
- * shape is a stage-1 layer of SphereNet-9 at width 0.5 on 32x32 input, batch 32.
+ * costs over the plain convolution it is built on, without the rest of a network around it. Two
+ * shapes (batch x channels x size): a stage-1 layer of SphereNet-9 at width 0.5 on 32x32 input,
+ * batch 32, and one of the main job's network (width 0.125, 28x28, batch 64). Forward + backward
+ * runs twice: recorded by autograd, and as a training step runs it ({@link FusedBackward}: the
+ * fused kernels where they were built).
  *
  * <p>Run: {@code java -cp 'benchmarks/target/*:benchmarks/target/lib/*' org.openjdk.jmh.Main}.
  */
@@ -43,14 +47,9 @@ public class SphereConvBenchmark {
     @Param({"conv", "linear", "cosine", "sigmoid(0.3)"})
     public String operator;
 
-    @Param({"32"})
-    public int batch;
-
-    @Param({"64"})
-    public int channels;
-
-    @Param({"32"})
-    public int size;
+    /** batch x channels x size. */
+    @Param({"32x64x32", "64x16x28"})
+    public String shape;
 
     private NDManager manager;
     private NDArray input;
@@ -61,6 +60,10 @@ public class SphereConvBenchmark {
     public void setUp() {
         manager = NDManager.newBaseManager();
         Engine.getInstance().setRandomSeed(1);
+        String[] dims = shape.split("x");
+        int batch = Integer.parseInt(dims[0]);
+        int channels = Integer.parseInt(dims[1]);
+        int size = Integer.parseInt(dims[2]);
         input = manager.randomNormal(new Shape(batch, channels, size, size));
         weight = manager.randomNormal(new Shape(channels, channels, 3, 3)).mul(Math.sqrt(2.0 / (9 * channels)));
         input.setRequiresGradient(true);
@@ -96,6 +99,19 @@ public class SphereConvBenchmark {
                 GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             scope.suppressNotUsedWarning();
             collector.backward(layer().sum());
+            return input.getGradient().getFloat(0, 0, 0, 0);
+        }
+    }
+
+    /** Forward and backward as a training step runs them ({@link FusedBackward}). */
+    @Benchmark
+    public float forwardBackwardFused() {
+        try (NDScope scope = new NDScope();
+                GradientCollector collector = Engine.getInstance().newGradientCollector();
+                FusedBackward fused = FusedBackward.record()) {
+            scope.suppressNotUsedWarning();
+            collector.backward(layer().sum());
+            fused.backward();
             return input.getGradient().getFloat(0, 0, 0, 0);
         }
     }

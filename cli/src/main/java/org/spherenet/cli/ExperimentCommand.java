@@ -32,7 +32,7 @@ public class ExperimentCommand implements Callable<Integer> {
     @Parameters(paramLabel = "NAME", description = "The study, or 'all'.")
     String name;
 
-    @Option(names = "--scale", description = "standard (the main job's length, 3 seeds: the verdicts), quick"
+    @Option(names = "--scale", description = "standard (the main job's recipe at six epochs, 3 seeds: the verdicts), quick"
             + " (short runs, 1 seed: indicative only), tiny (seconds, for tests), paper (the authors' sizes, for a"
             + " GPU) (default: ${DEFAULT-VALUE}).")
     String scale = "standard";

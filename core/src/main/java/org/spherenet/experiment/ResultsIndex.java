@@ -59,7 +59,7 @@ public final class ResultsIndex {
                 + " continues with the missing runs only. `spherenet report` renders them all into one HTML page."
                 + " This index is rewritten after every study.");
         lines.add("");
-        lines.add("Scales: `standard` runs have the main job's length (5,600 iterations at width 0.125) with three"
+        lines.add("Scales: `standard` runs have the main job's recipe at six epochs (5,600 iterations at width 0.125) with three"
                 + " seeds, and their verdicts come from intervals; `quick` runs are a tenth as long with one seed:"
                 + " indicative only, never a verdict. Standard results live in `results/`, the other scales' in"
                 + " `results/SCALE/`. A partial study's verdicts are provisional.");

@@ -18,8 +18,9 @@ public enum Scale {
      */
     QUICK(0.125, 64, 500, 1, 0, 1, 0),
     /**
-     * The main job's recipe for every run (width 0.125, batch 64, 5,600 iterations with the cosine
-     * schedule: six epochs), three seeds per setting, the whole test set every 200 iterations.
+     * The main job's recipe at six epochs for every run (width 0.125, batch 64, 5,600 iterations
+     * with the cosine schedule; the main job trains eight since 2026-12-01), three seeds per
+     * setting, the whole test set every 200 iterations.
      */
     STANDARD(0.125, 64, 5600, 1, 0, 3, 200),
     /** The authors' widths and schedule (for a GPU): 64k iterations of batch 128. */

@@ -10,15 +10,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The backward pass through SphereConvs whose patch norm and element-wise part ran fused ({@link
- * SphereKernels}), outside autograd. Autograd cannot differentiate what it did not record, so while
- * a step records here each fused SphereConv cuts the graph twice: its output {@code g} is a fresh
- * leaf, and its input is detached into a leaf as well (so the convolution ends there, and the
- * network below is walked once). After {@code backward(loss)} has reached the last leaves, {@link
- * #backward()} goes through the cuts from the last to the first: the output leaf's gradient,
- * through the fused backward kernel, gives the gradients of the convolution output, which autograd
- * takes down to the input leaf and the kernel, and of the patch norm, which the patch norm's kernel
- * adds to the input leaf's gradient; that gradient then continues below the cut.
+ * The backward pass through SphereConvs that ran fused ({@link SphereKernels}: everything but the
+ * convolution), outside autograd. Autograd cannot differentiate what it did not record, so while a
+ * step records here each fused SphereConv cuts the graph three times: its output {@code g} is a
+ * fresh leaf, and so are its input (detached) and its unit kernels, so that autograd records the
+ * convolution between two leaves and the network below is walked once. After {@code
+ * backward(loss)} has reached the last leaves, {@link #backward()} goes through the cuts from the
+ * last to the first: the output leaf's gradient, through the fused backward kernel, gives the
+ * gradients of the convolution output, which autograd takes down to the input leaf and the unit
+ * kernels, and of the patch norm, which the patch norm's kernel adds to the input leaf's gradient;
+ * the unit kernels' gradient becomes the kernel's, and the input leaf's continues below the cut.
  *
  * <p>This keeps one full-size array per SphereConv (the convolution output) where autograd kept
  * two, and replaces the chain's and the patch norm's separate operations by one pass each way.

@@ -108,9 +108,9 @@ public class SphereConv2d extends AbstractBlock implements SphereOperator {
     }
 
     /**
-     * The same values with the patch norm and the element-wise part each in one native pass
-     * ({@link SphereKernels}): while a training step records ({@link FusedBackward}), the
-     * convolution output and the patch norm are kept for the backward pass; with no gradient
+     * The same values with the unit kernels, the patch norm and the element-wise part each in one
+     * native pass ({@link SphereKernels}): while a training step records ({@link FusedBackward}),
+     * the convolution output and the patch norm are kept for the backward pass; with no gradient
      * recorded (evaluation), they are freed.
      */
     private static NDArray fused(

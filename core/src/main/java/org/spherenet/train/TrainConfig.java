@@ -58,7 +58,7 @@ public class TrainConfig {
 
     // optimisation
     public int batchSize = 64;
-    public long iterations = 5600;
+    public long iterations = 7500;
     public String optimizer = "adam";
     public double learningRate = 2e-3;
     public double momentum = 0.9;
