@@ -28,8 +28,8 @@ build "$NEW" "$work/new"
 
 # name | bench arguments
 configs=(
-  "SphereNet-9, width 0.125, 1x28x28, batch 64|--model spherenet9 --width 0.125 --input 1,28,28 --batch-size 64 --warmup 3 --steps 15"
-  "CNN-9, width 0.125, 1x28x28, batch 64|--model cnn9 --width 0.125 --input 1,28,28 --batch-size 64 --warmup 3 --steps 15"
+  "SphereNet-9, width 0.125, 1x28x28, batch 64|--model spherenet9 --width 0.125 --input 1,28,28 --batch-size 64 --warmup 20 --steps 40"
+  "CNN-9, width 0.125, 1x28x28, batch 64|--model cnn9 --width 0.125 --input 1,28,28 --batch-size 64 --warmup 20 --steps 40"
   "SphereNet-9, width 1, 3x32x32, batch 128|--model spherenet9 --width 1 --input 3,32,32 --batch-size 128 --warmup 1 --steps 3"
   "CNN-9, width 1, 3x32x32, batch 128|--model cnn9 --width 1 --input 3,32,32 --batch-size 128 --warmup 1 --steps 3"
 )
