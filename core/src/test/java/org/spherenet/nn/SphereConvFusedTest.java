@@ -196,7 +196,7 @@ class SphereConvFusedTest {
     }
 
     @Test
-    void aFrozenKernelGetsNoGradientAndStopsNothing() {
+    void aFrozenKernelStopsNoOtherGradient() {
         assumeLoaded();
         Random random = new Random(3);
         try (NDManager m = manager.newSubManager()) {
