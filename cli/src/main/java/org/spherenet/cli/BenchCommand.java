@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.spherenet.bench.BenchResult;
 import org.spherenet.bench.StepBenchmark;
+import org.spherenet.nn.FusedBackward;
 import org.spherenet.train.FiniteJson;
 import org.spherenet.train.TrainConfig;
 import picocli.CommandLine.Command;
@@ -92,5 +93,6 @@ final class BenchCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "  images/s    %9.1f%n", r.imagesPerSecond());
         System.out.printf(Locale.ROOT, "  GFLOP/s     %9.1f  (%.2f GFLOP per step)%n", r.gflops(), r.gflopPerStep());
         System.out.printf(Locale.ROOT, "  peak memory %9.0f  MiB resident%n", r.peakRssMiB());
+        System.out.printf(Locale.ROOT, "  SphereConv  %s%n", FusedBackward.kernels());
     }
 }

@@ -49,7 +49,8 @@ class CliTest {
         Object[] trainHelp = run("train", "--help");
         assertThat(trainHelp[0]).isEqualTo(0);
         assertThat((String) trainHelp[1]).contains("--resume").contains("--operator");
-        assertThat((String) run("--version")[1]).contains("spherenet");
+        // and says how SphereConv runs here (fused kernels, or the engine's operations and why)
+        assertThat((String) run("--version")[1]).contains("spherenet").contains("SphereConv: ");
     }
 
     @Test
