@@ -213,6 +213,24 @@ class SphereConvFusedTest {
     }
 
     @Test
+    void aTransposedInputAndASingleSampleMatchAutograd() {
+        assumeLoaded();
+        Random random = new Random(7);
+        for (int batch : new int[] {1, 3}) {
+            try (NDManager m = manager.newSubManager()) {
+                NDArray x0 = gaussian(m, random, new Shape(batch, 3, 7, 5), DataType.FLOAT64);
+                NDArray w = gaussian(m, random, new Shape(4, 3, 3, 3), DataType.FLOAT64);
+                Shape one = new Shape(1, 1);
+                // a view with swapped spatial axes: the kernels read a contiguous copy of it, and
+                // the gradient reaches the leaf through the view
+                Network net = (x, k) -> SphereConv2d.sphereConv2d(
+                        x[0].tanh().transpose(0, 1, 3, 2), k[0], Angular.sigmoid(0.3), one, one);
+                assertSame(net, new NDArray[] {x0}, new NDArray[] {w}, random);
+            }
+        }
+    }
+
+    @Test
     void imageInputAndSharedInputMatchAutograd() {
         assumeLoaded();
         Random random = new Random(5);
